@@ -1,0 +1,73 @@
+"""A demo commune so a fresh checkout has something to talk to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from bot.bootstrap import utc_now
+from storage.db import Database
+from storage.repository import Repository
+from storage.tables import ChannelIdentityRow, PersonRow
+
+DEMO_PROVINCE = "Nghệ An"
+DEMO_COMMUNE = "Kim Liên"
+DEMO_VILLAGES = ("Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2")
+DEMO_COLLABORATOR = "Nguyễn Thị Lan"
+DEMO_CHAIR = "Trần Văn Bình"
+# National programme targets (Quyết định 387/QĐ-TTg) echoed by the commune plan: domain.md §4.
+DEFAULT_TARGETS = {
+    (2025, "household"): 70.0,
+    (2030, "household"): 80.0,
+    (2025, "clan"): 65.0,
+    (2030, "clan"): 75.0,
+    (2025, "village"): 65.0,
+    (2030, "village"): 75.0,
+}
+CONSOLE_USER = "local"
+
+
+@dataclass(frozen=True)
+class DemoCommune:
+    commune_id: int
+    village_ids: tuple[int, ...]
+    collaborator_id: int
+    chair_id: int
+
+
+async def ensure_demo(db: Database) -> DemoCommune:
+    """Create (once) the demo province, commune, villages, targets and people, and bind the
+    terminal chat to the demo collaborator."""
+    async with db.session() as session:
+        repo = Repository(session, utc_now())
+        province = await repo.ensure_province(DEMO_PROVINCE)
+        commune = await repo.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
+        villages = [await repo.ensure_village(commune.id, name) for name in DEMO_VILLAGES]
+        existing = set((await repo.targets(commune.id)).keys())
+        for (year, title), share in DEFAULT_TARGETS.items():
+            if (year, title) not in existing:
+                await repo.set_target(commune.id, year, title, share)
+
+        async def person(name: str, role: str) -> int:
+            found = await session.scalar(
+                select(PersonRow.id).where(
+                    PersonRow.name == name,
+                    PersonRow.role == role,
+                    PersonRow.commune_id == commune.id,
+                )
+            )
+            if found is not None:
+                return int(found)
+            return (await repo.add_person(name, role, commune_id=commune.id)).id  # type: ignore[arg-type]
+
+        collaborator = await person(DEMO_COLLABORATOR, "collaborator")
+        chair = await person(DEMO_CHAIR, "chair")
+        identity = await repo.identity("console", CONSOLE_USER, CONSOLE_USER, DEMO_COLLABORATOR)
+        if identity.person_id is None:
+            await repo.bind_identity(identity.id, collaborator)
+        await session.flush()
+        assert await session.scalar(
+            select(ChannelIdentityRow.person_id).where(ChannelIdentityRow.id == identity.id)
+        )
+        return DemoCommune(commune.id, tuple(v.id for v in villages), collaborator, chair)

@@ -1,0 +1,125 @@
+"""The things the commune's work is about, as plain values the storage layer hands out."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.packs import AnswerValue, TitleKind
+
+Role = Literal["admin", "chair", "collaborator", "household"]
+SubjectKind = Literal["household", "clan"]
+AssessmentStatus = Literal[
+    "draft", "submitted", "verified", "returned", "proposed", "recognised", "rejected"
+]
+Transition = Literal["submit", "verify", "return", "propose", "recognise", "reject", "reopen"]
+
+# domain.md §3: draft → submitted → verified (or returned) → proposed → recognised / rejected;
+# a returned or rejected assessment can be reopened and fixed.
+TRANSITIONS: dict[Transition, tuple[frozenset[AssessmentStatus], AssessmentStatus]] = {
+    "submit": (frozenset({"draft", "returned"}), "submitted"),
+    "verify": (frozenset({"submitted"}), "verified"),
+    "return": (frozenset({"submitted", "verified", "proposed"}), "returned"),
+    "propose": (frozenset({"verified"}), "proposed"),
+    "recognise": (frozenset({"proposed"}), "recognised"),
+    "reject": (frozenset({"proposed", "verified"}), "rejected"),
+    "reopen": (frozenset({"returned", "rejected"}), "draft"),
+}
+# Changes that must say why.
+NEEDS_REASON: frozenset[Transition] = frozenset({"return", "reject"})
+
+
+def next_status(current: AssessmentStatus, transition: Transition) -> AssessmentStatus | None:
+    allowed_from, target = TRANSITIONS[transition]
+    return target if current in allowed_from else None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, from_attributes=True)
+
+
+class Province(_Model):
+    id: int
+    name: str
+
+
+class Commune(_Model):
+    id: int
+    province_id: int
+    name: str
+    difficult_area: bool = False
+
+
+class Village(_Model):
+    id: int
+    commune_id: int
+    name: str
+
+
+class Person(_Model):
+    id: int
+    name: str
+    role: Role
+    commune_id: int | None = None
+    village_id: int | None = None
+    phone: str | None = None
+    locale: str = "vi"
+    disabled: bool = False
+
+
+class ChannelIdentity(_Model):
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+    person_id: int | None = None
+    display_name: str | None = None
+    locale: str = "vi"
+    unreachable: bool = False
+
+
+class Household(_Model):
+    id: int
+    village_id: int
+    head_name: str
+    phone: str | None = None
+    person_id: int | None = None
+
+
+class Clan(_Model):
+    id: int
+    commune_id: int
+    name: str
+    head_name: str | None = None
+    member_count: int | None = None
+    village_ids: tuple[int, ...] = ()
+
+
+class Assessment(_Model):
+    id: int
+    title: TitleKind
+    subject_kind: SubjectKind
+    household_id: int | None = None
+    clan_id: int | None = None
+    commune_id: int
+    village_id: int | None = None
+    year: int
+    pack_id: str
+    pack_version: str
+    status: AssessmentStatus
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    session: dict[str, Any] = Field(default_factory=dict)
+    total: float | None = None
+    passed: bool | None = None
+    score: dict[str, Any] | None = None
+    created_by: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None = None
+    verified_by: int | None = None
+    verified_at: datetime | None = None
+    comment: str | None = None
+    decision_number: str | None = None
+    decision_date: date | None = None

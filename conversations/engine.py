@@ -1,0 +1,397 @@
+"""The questionnaire engine: a pure function from (session, input) to (session, events).
+
+The caller loads the session, calls `resume`, stores the new session and turns the events into
+messages. Nothing here touches a clock, a database or a network, so a conversation can be
+replayed in a test exactly as it happened in a village.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from conversations.answers import (
+    Accepted,
+    Rejection,
+    RejectionCode,
+    check_constraint,
+    choice_by_value,
+    parse_answer,
+)
+from conversations.packs import AnswerValue, CriteriaPack, Question
+from conversations.scoring import ScoreResult, is_relevant, relevant_answers, score
+from conversations.text import fold
+
+Mode = Literal["asking", "review", "completed"]
+CommandKind = Literal["back", "skip", "review", "leave", "submit", "resume"]
+
+# Words that steer the conversation instead of answering, compared without diacritics.
+COMMAND_WORDS: dict[str, CommandKind] = {
+    **dict.fromkeys(["quay lai", "lui", "lui lai", "tro lai", "back", "/back"], "back"),
+    **dict.fromkeys(["bo qua", "qua", "skip", "/skip"], "skip"),
+    **dict.fromkeys(["xem lai", "review", "/review"], "review"),
+    **dict.fromkeys(["luu", "luu lai", "luu va thoat", "tam dung", "save", "/save"], "leave"),
+    **dict.fromkeys(["gui", "nop", "gui di", "nop bai", "xac nhan", "submit", "/submit"], "submit"),
+    **dict.fromkeys(["tiep tuc", "tiep", "continue", "/continue"], "resume"),
+}
+
+
+def command_for(text: str) -> CommandKind | None:
+    return COMMAND_WORDS.get(fold(text))
+
+
+class Session(BaseModel):
+    """Everything the engine knows of one assessment in progress; serialised between turns."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    pack_id: str
+    pack_version: str
+    difficult_area: bool = False
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    skipped: list[str] = Field(default_factory=list)
+    # Filled from data the bot already has (e.g. a clan's member households), not asked.
+    prefilled: list[str] = Field(default_factory=list)
+    evidence: dict[str, list[str]] = Field(default_factory=dict)
+    history: list[str] = Field(default_factory=list)
+    current: str | None = None
+    mode: Mode = "asking"
+    # Bumped whenever a new prompt is shown; buttons carry it so an old button is recognised.
+    step: int = 0
+
+
+# --- Inputs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextInput:
+    text: str
+
+
+@dataclass(frozen=True)
+class ChoiceTap:
+    """A tapped option button: the prompt's step and the choice value."""
+
+    step: int
+    value: str
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: CommandKind
+    # From a button: the prompt's step, so a stale "back" does not go back twice.
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """From the review screen: change the answer of one question."""
+
+    question: str
+    step: int | None = None
+
+
+@dataclass(frozen=True)
+class PhotoInput:
+    ref: str
+
+
+@dataclass(frozen=True)
+class OtherInput:
+    """A sticker, voice note, file... anything that is not text where text is expected."""
+
+    kind: str
+
+
+Input = TextInput | ChoiceTap | Command | EditRequest | PhotoInput | OtherInput
+
+
+# --- Events ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionAsked:
+    question: str
+    number: int
+    total: int
+    step: int
+    can_go_back: bool
+    # Set when the question was answered before (the person went back or is changing it).
+    current_answer: AnswerValue = None
+    evidence_count: int = 0
+
+
+@dataclass(frozen=True)
+class AnswerRejected:
+    question: str | None
+    code: RejectionCode | Literal["review_choice", "unanswered", "stale"]
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerRecorded:
+    question: str
+    value: AnswerValue
+
+
+@dataclass(frozen=True)
+class AnswerSkipped:
+    question: str
+
+
+@dataclass(frozen=True)
+class EvidenceAttached:
+    question: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int
+    question: str
+    value: AnswerValue
+    prefilled: bool
+    skipped: bool
+    evidence_count: int
+
+
+@dataclass(frozen=True)
+class ReviewShown:
+    items: tuple[ReviewItem, ...]
+    missing: tuple[str, ...]
+    step: int
+
+
+@dataclass(frozen=True)
+class AssessmentPaused:
+    question: str | None
+
+
+@dataclass(frozen=True)
+class AssessmentSubmitted:
+    result: ScoreResult
+
+
+@dataclass(frozen=True)
+class AlreadySubmitted:
+    pass
+
+
+Event = (
+    QuestionAsked
+    | AnswerRejected
+    | AnswerRecorded
+    | AnswerSkipped
+    | EvidenceAttached
+    | ReviewShown
+    | AssessmentPaused
+    | AssessmentSubmitted
+    | AlreadySubmitted
+)
+
+
+# --- The flow -------------------------------------------------------------------------------
+
+
+def _asked(pack: CriteriaPack, session: Session) -> list[Question]:
+    """Questions this person is asked, given the answers so far, in order."""
+    answers = relevant_answers(pack, session.answers)
+    return [
+        q
+        for q in pack.questions()
+        if q.name not in session.prefilled and is_relevant(pack, pack.relevance_of(q), answers)
+    ]
+
+
+def _next_unanswered(pack: CriteriaPack, session: Session) -> str | None:
+    for q in _asked(pack, session):
+        if q.name not in session.answers and q.name not in session.skipped:
+            return q.name
+    return None
+
+
+def _ask(pack: CriteriaPack, session: Session, name: str) -> QuestionAsked:
+    session.current = name
+    session.mode = "asking"
+    session.step += 1
+    asked = [q.name for q in _asked(pack, session)]
+    number = asked.index(name) + 1 if name in asked else len(asked)
+    return QuestionAsked(
+        question=name,
+        number=number,
+        total=len(asked),
+        step=session.step,
+        can_go_back=bool(session.history),
+        current_answer=session.answers.get(name),
+        evidence_count=len(session.evidence.get(name, [])),
+    )
+
+
+def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
+    session.mode = "review"
+    session.current = None
+    session.step += 1
+    answers = relevant_answers(pack, session.answers)
+    items: list[ReviewItem] = []
+    missing: list[str] = []
+    for q in pack.questions():
+        if not is_relevant(pack, pack.relevance_of(q), answers):
+            continue
+        if q.name not in session.answers and q.required and q.name not in session.skipped:
+            missing.append(q.name)
+        items.append(
+            ReviewItem(
+                number=len(items) + 1,
+                question=q.name,
+                value=session.answers.get(q.name),
+                prefilled=q.name in session.prefilled,
+                skipped=q.name in session.skipped,
+                evidence_count=len(session.evidence.get(q.name, [])),
+            )
+        )
+    return ReviewShown(items=tuple(items), missing=tuple(missing), step=session.step)
+
+
+def _advance(pack: CriteriaPack, session: Session) -> Event:
+    following = _next_unanswered(pack, session)
+    return _ask(pack, session, following) if following else _review(pack, session)
+
+
+def _reprompt(pack: CriteriaPack, session: Session) -> Event:
+    """Show the current prompt again (after a rejection or a stale tap)."""
+    if session.mode == "review" or session.current is None:
+        return _review(pack, session)
+    return _ask(pack, session, session.current)
+
+
+def start(
+    pack: CriteriaPack,
+    *,
+    known: Mapping[str, AnswerValue] | None = None,
+    difficult_area: bool = False,
+) -> tuple[Session, list[Event]]:
+    """Begin an assessment. `known` holds values the bot already has, by prefill key."""
+    session = Session(pack_id=pack.id, pack_version=pack.version, difficult_area=difficult_area)
+    for q in pack.questions():
+        if q.prefill and known and known.get(q.prefill) is not None:
+            session.answers[q.name] = known[q.prefill]
+            session.prefilled.append(q.name)
+    return session, [_advance(pack, session)]
+
+
+def _record(pack: CriteriaPack, session: Session, name: str, value: AnswerValue) -> list[Event]:
+    session.answers[name] = value
+    if name in session.skipped:
+        session.skipped.remove(name)
+    session.history.append(name)
+    return [AnswerRecorded(name, value), _advance(pack, session)]
+
+
+def _answer(pack: CriteriaPack, session: Session, outcome: Accepted | Rejection) -> list[Event]:
+    assert session.current is not None
+    if isinstance(outcome, Rejection):
+        return [
+            AnswerRejected(session.current, outcome.code, outcome.params),
+            _reprompt(pack, session),
+        ]
+    return _record(pack, session, session.current, outcome.value)
+
+
+def _command(pack: CriteriaPack, session: Session, kind: CommandKind) -> list[Event]:
+    if kind == "leave":
+        return [AssessmentPaused(session.current)]
+    if kind == "resume":
+        return [_reprompt(pack, session)]
+    if kind in ("review", "submit") and session.mode == "asking":
+        return [_review(pack, session)]
+    if kind == "back":
+        if not session.history:
+            return [AnswerRejected(session.current, "no_previous"), _reprompt(pack, session)]
+        return [_ask(pack, session, session.history.pop())]
+    if kind == "skip":
+        if session.mode != "asking" or session.current is None:
+            return [_reprompt(pack, session)]
+        question = pack.question(session.current)
+        if question.required:
+            return [AnswerRejected(question.name, "cannot_skip"), _reprompt(pack, session)]
+        session.answers.pop(question.name, None)
+        if question.name not in session.skipped:
+            session.skipped.append(question.name)
+        session.history.append(question.name)
+        return [AnswerSkipped(question.name), _advance(pack, session)]
+    # submit, from the review screen
+    review = _review(pack, session)
+    if review.missing:
+        return [
+            AnswerRejected(None, "unanswered", {"count": str(len(review.missing))}),
+            review,
+        ]
+    session.mode = "completed"
+    session.current = None
+    result = score(pack, session.answers, difficult_area=session.difficult_area)
+    return [AssessmentSubmitted(result)]
+
+
+def _review_input(pack: CriteriaPack, session: Session, text: str) -> list[Event]:
+    folded = fold(text)
+    if folded.isdigit():
+        items = _review(pack, session).items
+        index = int(folded)
+        if 1 <= index <= len(items):
+            return [_ask(pack, session, items[index - 1].question)]
+    return [
+        AnswerRejected(None, "review_choice"),
+        _review(pack, session),
+    ]
+
+
+def _attach(pack: CriteriaPack, session: Session, ref: str) -> list[Event]:
+    candidates = [session.current, *reversed(session.history[-1:])]
+    for name in candidates:
+        if name and pack.question(name).evidence:
+            refs = session.evidence.setdefault(name, [])
+            if ref not in refs:
+                refs.append(ref)
+            return [EvidenceAttached(name, len(refs))]
+    return [AnswerRejected(session.current, "no_evidence_here"), _reprompt(pack, session)]
+
+
+def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session, list[Event]]:
+    """Apply one input. The given session is not changed; the new one is returned."""
+    session = session.model_copy(deep=True)
+    if session.mode == "completed":
+        return session, [AlreadySubmitted()]
+    stale = isinstance(given, ChoiceTap | Command | EditRequest) and given.step is not None
+    if stale and given.step != session.step:  # type: ignore[union-attr]
+        return session, [AnswerRejected(session.current, "stale"), _reprompt(pack, session)]
+    if isinstance(given, Command):
+        return session, _command(pack, session, given.kind)
+    if isinstance(given, EditRequest):
+        if given.question not in {q.name for q in pack.questions()}:
+            return session, [_reprompt(pack, session)]
+        return session, [_ask(pack, session, given.question)]
+    if isinstance(given, PhotoInput):
+        return session, _attach(pack, session, given.ref)
+    if isinstance(given, OtherInput):
+        return session, [AnswerRejected(session.current, "not_text"), _reprompt(pack, session)]
+    if isinstance(given, ChoiceTap):
+        if session.mode != "asking" or session.current is None:
+            return session, [_reprompt(pack, session)]
+        question = pack.question(session.current)
+        outcome = choice_by_value(question, given.value)
+        if isinstance(outcome, Accepted):
+            outcome = check_constraint(pack, question, outcome.value, session.answers)
+        return session, _answer(pack, session, outcome)
+    # Free text: a navigation word, a review choice, or an answer.
+    kind = command_for(given.text)
+    if kind is not None:
+        return session, _command(pack, session, kind)
+    if session.mode == "review" or session.current is None:
+        return session, _review_input(pack, session, given.text)
+    question = pack.question(session.current)
+    return session, _answer(
+        pack, session, parse_answer(pack, question, given.text, session.answers)
+    )

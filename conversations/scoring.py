@@ -1,0 +1,184 @@
+"""Scoring a set of answers against a pack: points, the pass rule, and why it failed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from conversations.packs import AnswerValue, CriteriaPack, Indicator, Question
+
+FailedRuleCode = Literal[
+    "unanswered", "total_below_min", "criterion_below_min", "indicator_below_min", "mandatory"
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class IndicatorScore(_Frozen):
+    id: str
+    points: float
+    max_points: float
+    applicable: bool
+    answered: bool
+    provisional: bool
+
+
+class CriterionScore(_Frozen):
+    id: str
+    points: float
+    max_points: float
+    indicators: tuple[IndicatorScore, ...]
+
+
+class FailedRule(_Frozen):
+    code: FailedRuleCode
+    # The criterion or indicator concerned, when there is one.
+    target: str | None = None
+    points: float | None = None
+    required: float | None = None
+
+
+class ScoreResult(_Frozen):
+    pack_id: str
+    pack_version: str
+    title: str
+    criteria: tuple[CriterionScore, ...]
+    total: float
+    max_total: float
+    threshold: float
+    difficult_area: bool
+    passed: bool
+    failed_rules: tuple[FailedRule, ...]
+    provisional: bool
+
+
+def is_relevant(
+    pack: CriteriaPack, condition: str | None, answers: Mapping[str, AnswerValue]
+) -> bool:
+    return condition is None or pack.expression(condition).truthy(answers)
+
+
+def relevant_answers(
+    pack: CriteriaPack, answers: Mapping[str, AnswerValue]
+) -> dict[str, AnswerValue]:
+    """Answers to questions that apply, in pack order; an answer whose question no longer applies
+    (an earlier answer changed) is dropped, so it can neither score nor feed a later condition."""
+    kept: dict[str, AnswerValue] = {}
+    for q in pack.questions():
+        if q.name in answers and is_relevant(pack, pack.relevance_of(q), kept):
+            kept[q.name] = answers[q.name]
+    return kept
+
+
+def _question_points(question: Question, value: AnswerValue) -> float:
+    if isinstance(value, list):
+        return sum(c.points for c in question.choices if c.value in value)
+    if isinstance(value, str):
+        choice = question.choice(value)
+        return choice.points if choice else 0.0
+    return 0.0
+
+
+def _computed_points(
+    pack: CriteriaPack, ind: Indicator, answers: Mapping[str, AnswerValue]
+) -> float | None:
+    assert ind.calculate is not None
+    value = pack.expression(ind.calculate).evaluate(answers)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    for band in sorted(ind.bands, key=lambda b: b.min, reverse=True):
+        if value >= band.min:
+            return band.points
+    return 0.0
+
+
+def score(
+    pack: CriteriaPack, answers: Mapping[str, AnswerValue], *, difficult_area: bool = False
+) -> ScoreResult:
+    answers = relevant_answers(pack, answers)
+    failed: list[FailedRule] = []
+    criteria: list[CriterionScore] = []
+    rule = pack.pass_rule
+    for criterion in pack.criteria:
+        scored: list[IndicatorScore] = []
+        for ind in criterion.indicators:
+            applicable = is_relevant(pack, ind.condition, answers)
+            answered = True
+            if not applicable:
+                points = ind.na_points
+            elif ind.question is not None:
+                answered = ind.question.name in answers and answers[ind.question.name] is not None
+                points = _question_points(ind.question, answers.get(ind.question.name))
+            else:
+                computed = _computed_points(pack, ind, answers)
+                answered = computed is not None
+                points = computed or 0.0
+            points = min(points, ind.max_points)
+            scored.append(
+                IndicatorScore(
+                    id=ind.id,
+                    points=points,
+                    max_points=ind.max_points,
+                    applicable=applicable,
+                    answered=answered,
+                    provisional=ind.provisional,
+                )
+            )
+            if not answered and (ind.question is None or ind.question.required):
+                failed.append(FailedRule(code="unanswered", target=ind.id))
+            if ind.mandatory and points < ind.max_points:
+                failed.append(
+                    FailedRule(
+                        code="mandatory", target=ind.id, points=points, required=ind.max_points
+                    )
+                )
+            minimum = max(
+                (m for m in (ind.min_points, rule.indicator_min) if m is not None), default=None
+            )
+            if minimum is not None and points < minimum:
+                failed.append(
+                    FailedRule(
+                        code="indicator_below_min", target=ind.id, points=points, required=minimum
+                    )
+                )
+        subtotal = min(sum(s.points for s in scored), criterion.max_points)
+        criteria.append(
+            CriterionScore(
+                id=criterion.id,
+                points=subtotal,
+                max_points=criterion.max_points,
+                indicators=tuple(scored),
+            )
+        )
+        if criterion.min_points is not None and subtotal < criterion.min_points:
+            failed.append(
+                FailedRule(
+                    code="criterion_below_min",
+                    target=criterion.id,
+                    points=subtotal,
+                    required=criterion.min_points,
+                )
+            )
+    total = sum(c.points for c in criteria)
+    threshold = rule.total_min
+    if difficult_area and rule.difficult_area_total_min is not None:
+        threshold = rule.difficult_area_total_min
+    if total < threshold:
+        failed.insert(0, FailedRule(code="total_below_min", points=total, required=threshold))
+    return ScoreResult(
+        pack_id=pack.id,
+        pack_version=pack.version,
+        title=pack.title,
+        criteria=tuple(criteria),
+        total=total,
+        max_total=pack.max_total,
+        threshold=threshold,
+        difficult_area=difficult_area,
+        passed=not failed,
+        failed_rules=tuple(failed),
+        provisional=pack.provisional,
+    )

@@ -1,0 +1,136 @@
+"""How people type answers on a phone: without diacritics, numbers as words, stray punctuation.
+
+Everything here is pure and works on Unicode text normalised to NFC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_EDGE_PUNCTUATION = ".,;:!?…\"'()[]{}«»“”‘’-–—"
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, the form names are stored and compared in."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Accent-, case- and spacing-insensitive key: "Nguyễn Văn Đức " -> "nguyen van duc"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # đ/Đ is a letter of its own in Vietnamese, not d plus a mark, so NFD leaves it alone.
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return _SPACES.sub(" ", stripped.casefold()).strip().strip(_EDGE_PUNCTUATION).strip()
+
+
+def clean(text: str) -> str:
+    """What we store for free text: NFC, trimmed, inner whitespace collapsed."""
+    return _SPACES.sub(" ", nfc(text)).strip()
+
+
+# Vietnamese number words, folded. "tư" and "lăm"/"nhăm" are the forms used after tens.
+_UNITS = {
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "nham": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+}
+_ENGLISH = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_NUMBER_TOKEN = re.compile(r"^\d{1,3}(?:\.\d{3})+$|^\d+$")
+_DECIMAL_TOKEN = re.compile(r"^\d+(?:[.,]\d+)?$")
+
+
+def _words_to_int(tokens: list[str]) -> int | None:
+    """ "hai mươi mốt" -> 21, "mười lăm" -> 15, "hai trăm linh năm" -> 205; None if unclear."""
+    total = 0
+    current: int | None = None
+    after_tens = False
+    for token in tokens:
+        if token in _UNITS:
+            value = _UNITS[token]
+            if current is None:
+                current = value
+            elif after_tens and current % 10 == 0:
+                current += value
+            else:
+                return None  # "hai ba" means "two or three": not a number we may guess
+            after_tens = False
+        elif token == "muoi":
+            if current is None:
+                current = 10
+            elif current < 10:
+                current *= 10
+            else:
+                return None
+            after_tens = True
+        elif token == "tram":
+            total += (1 if current is None else current) * 100
+            current = None
+            after_tens = False
+        elif token in ("linh", "le"):
+            after_tens = False
+        else:
+            return None
+    if current is None and total == 0:
+        return None
+    return total + (current or 0)
+
+
+def parse_integer(text: str) -> int | None:
+    """An integer typed as digits ("12", "1.234", "5 người") or words ("mười hai", "twelve")."""
+    folded = fold(text)
+    if not folded:
+        return None
+    tokens = folded.split(" ")
+    numeric = [t for t in tokens if _NUMBER_TOKEN.match(t)]
+    if len(numeric) == 1 and len(tokens) <= 3:
+        # "5", "5 nguoi", "co 5 nguoi": one number among at most a couple of words.
+        return int(numeric[0].replace(".", ""))
+    if numeric:
+        return None
+    if len(tokens) == 1 and tokens[0] in _ENGLISH:
+        return _ENGLISH[tokens[0]]
+    return _words_to_int(tokens)
+
+
+def parse_decimal(text: str) -> float | None:
+    """A decimal typed the Vietnamese way ("7,5") or the English way ("7.5"), or an integer."""
+    folded = fold(text)
+    if _DECIMAL_TOKEN.match(folded):
+        return float(folded.replace(",", "."))
+    whole = parse_integer(text)
+    return None if whole is None else float(whole)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """Vietnamese style: 1.234 and 7,5."""
+    if decimals == 0 and float(value).is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.{decimals or 1}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,501 @@
+"""Repositories: read and write the domain through one transaction, hand out domain models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.domain import (
+    Assessment,
+    AssessmentStatus,
+    ChannelIdentity,
+    Clan,
+    Commune,
+    Household,
+    Person,
+    Province,
+    Role,
+    SubjectKind,
+    Village,
+)
+from conversations.packs import AnswerValue, TitleKind
+from conversations.text import clean, fold
+from storage.tables import (
+    AssessmentLogRow,
+    AssessmentRow,
+    ChannelIdentityRow,
+    ChatStateRow,
+    ClanHouseholdRow,
+    ClanRow,
+    ClanVillageRow,
+    CommuneRow,
+    EvidenceRow,
+    HouseholdRow,
+    PersonRow,
+    ProcessedUpdateRow,
+    ProvinceRow,
+    TargetRow,
+    VillageRow,
+)
+
+
+class Repository:
+    """All reads and writes of one transaction. `now` is the transaction's clock reading."""
+
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
+        self.s = session
+        self.now = now
+
+    def _insert(self, table: Any) -> Any:
+        dialect = self.s.bind.dialect.name
+        return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+    # --- updates and chat state ----------------------------------------------------------
+
+    async def claim_update(self, channel: str, key: str) -> bool:
+        """Record an update as applied; False if it was applied before (a redelivery)."""
+        stmt = (
+            self._insert(ProcessedUpdateRow)
+            .values(channel=channel, update_key=key, at=self.now)
+            .on_conflict_do_nothing()
+        )
+        result = await self.s.execute(stmt)
+        return bool(cast(Any, result).rowcount)
+
+    async def chat_state(self, channel: str, chat_id: str) -> dict[str, Any]:
+        """The chat's state, locked for this transaction so one chat's updates go in order
+        even across bot processes (FOR UPDATE; SQLite serialises writers anyway)."""
+        row = await self.s.scalar(
+            select(ChatStateRow)
+            .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
+            .with_for_update()
+        )
+        if row is None:
+            stmt = (
+                self._insert(ChatStateRow)
+                .values(channel=channel, chat_id=chat_id, state={}, updated_at=self.now)
+                .on_conflict_do_nothing()
+            )
+            await self.s.execute(stmt)
+            row = await self.s.scalar(
+                select(ChatStateRow)
+                .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
+                .with_for_update()
+            )
+        assert row is not None
+        return dict(row.state or {})
+
+    async def save_chat_state(self, channel: str, chat_id: str, state: dict[str, Any]) -> None:
+        await self.s.execute(
+            update(ChatStateRow)
+            .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
+            .values(state=state, updated_at=self.now)
+        )
+
+    # --- people --------------------------------------------------------------------------
+
+    async def identity(
+        self, channel: str, external_id: str, chat_id: str, display_name: str | None
+    ) -> ChannelIdentity:
+        row = await self.s.scalar(
+            select(ChannelIdentityRow).where(
+                ChannelIdentityRow.channel == channel,
+                ChannelIdentityRow.external_id == external_id,
+            )
+        )
+        if row is None:
+            row = ChannelIdentityRow(
+                channel=channel,
+                external_id=external_id,
+                chat_id=chat_id,
+                display_name=display_name,
+                created_at=self.now,
+            )
+            self.s.add(row)
+            await self.s.flush()
+        elif row.unreachable or (display_name and row.display_name != display_name):
+            # Writing to us again means they can be reached again.
+            row.unreachable = False
+            row.display_name = display_name or row.display_name
+        return ChannelIdentity.model_validate(row)
+
+    async def set_identity_locale(self, identity_id: int, locale: str) -> None:
+        await self.s.execute(
+            update(ChannelIdentityRow)
+            .where(ChannelIdentityRow.id == identity_id)
+            .values(locale=locale)
+        )
+
+    async def bind_identity(self, identity_id: int, person_id: int) -> None:
+        await self.s.execute(
+            update(ChannelIdentityRow)
+            .where(ChannelIdentityRow.id == identity_id)
+            .values(person_id=person_id)
+        )
+
+    async def add_person(
+        self,
+        name: str,
+        role: Role,
+        *,
+        commune_id: int | None = None,
+        village_id: int | None = None,
+        phone: str | None = None,
+    ) -> Person:
+        row = PersonRow(
+            name=clean(name),
+            role=role,
+            commune_id=commune_id,
+            village_id=village_id,
+            phone=phone,
+            created_at=self.now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return Person.model_validate(row)
+
+    async def person(self, person_id: int) -> Person | None:
+        row = await self.s.get(PersonRow, person_id)
+        return Person.model_validate(row) if row else None
+
+    # --- places --------------------------------------------------------------------------
+
+    async def ensure_province(self, name: str) -> Province:
+        key = fold(name)
+        row = await self.s.scalar(select(ProvinceRow).where(ProvinceRow.name_key == key))
+        if row is None:
+            row = ProvinceRow(name=clean(name), name_key=key)
+            self.s.add(row)
+            await self.s.flush()
+        return Province.model_validate(row)
+
+    async def ensure_commune(self, province_id: int, name: str, difficult_area: bool) -> Commune:
+        key = fold(name)
+        row = await self.s.scalar(
+            select(CommuneRow).where(
+                CommuneRow.province_id == province_id, CommuneRow.name_key == key
+            )
+        )
+        if row is None:
+            row = CommuneRow(province_id=province_id, name=clean(name), name_key=key)
+            self.s.add(row)
+        row.difficult_area = difficult_area
+        await self.s.flush()
+        return Commune.model_validate(row)
+
+    async def ensure_village(self, commune_id: int, name: str) -> Village:
+        key = fold(name)
+        row = await self.s.scalar(
+            select(VillageRow).where(
+                VillageRow.commune_id == commune_id, VillageRow.name_key == key
+            )
+        )
+        if row is None:
+            row = VillageRow(commune_id=commune_id, name=clean(name), name_key=key)
+            self.s.add(row)
+            await self.s.flush()
+        return Village.model_validate(row)
+
+    async def commune(self, commune_id: int) -> Commune | None:
+        row = await self.s.get(CommuneRow, commune_id)
+        return Commune.model_validate(row) if row else None
+
+    async def find_commune(self, name: str) -> Commune | None:
+        rows = await self.s.scalars(select(CommuneRow).where(CommuneRow.name_key == fold(name)))
+        found = rows.all()
+        return Commune.model_validate(found[0]) if len(found) == 1 else None
+
+    async def village(self, village_id: int) -> Village | None:
+        row = await self.s.get(VillageRow, village_id)
+        return Village.model_validate(row) if row else None
+
+    async def villages(self, commune_id: int) -> list[Village]:
+        rows = await self.s.scalars(
+            select(VillageRow).where(VillageRow.commune_id == commune_id).order_by(VillageRow.id)
+        )
+        return [Village.model_validate(r) for r in rows]
+
+    async def set_target(self, commune_id: int, target_year: int, title: str, share: float) -> None:
+        row = await self.s.scalar(
+            select(TargetRow).where(
+                TargetRow.commune_id == commune_id,
+                TargetRow.target_year == target_year,
+                TargetRow.title == title,
+            )
+        )
+        if row is None:
+            self.s.add(
+                TargetRow(commune_id=commune_id, target_year=target_year, title=title, share=share)
+            )
+        else:
+            row.share = share
+        await self.s.flush()
+
+    async def targets(self, commune_id: int) -> dict[tuple[int, str], float]:
+        rows = await self.s.scalars(select(TargetRow).where(TargetRow.commune_id == commune_id))
+        return {(r.target_year, r.title): r.share for r in rows}
+
+    # --- households and clans ------------------------------------------------------------
+
+    async def add_household(
+        self, village_id: int, head_name: str = "", *, person_id: int | None = None
+    ) -> Household:
+        row = HouseholdRow(
+            village_id=village_id,
+            head_name=clean(head_name),
+            head_name_key=fold(head_name),
+            person_id=person_id,
+            created_at=self.now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        return Household.model_validate(row)
+
+    async def rename_household(self, household_id: int, head_name: str) -> None:
+        await self.s.execute(
+            update(HouseholdRow)
+            .where(HouseholdRow.id == household_id)
+            .values(head_name=clean(head_name), head_name_key=fold(head_name))
+        )
+
+    async def household(self, household_id: int) -> Household | None:
+        row = await self.s.get(HouseholdRow, household_id)
+        return Household.model_validate(row) if row else None
+
+    async def add_clan(
+        self,
+        commune_id: int,
+        name: str = "",
+        *,
+        head_name: str | None = None,
+        member_count: int | None = None,
+        village_ids: Sequence[int] = (),
+    ) -> Clan:
+        row = ClanRow(
+            commune_id=commune_id,
+            name=clean(name),
+            name_key=fold(name),
+            head_name=head_name,
+            member_count=member_count,
+            created_at=self.now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        for village_id in village_ids:
+            self.s.add(ClanVillageRow(clan_id=row.id, village_id=village_id))
+        await self.s.flush()
+        return Clan(
+            id=row.id,
+            commune_id=commune_id,
+            name=row.name,
+            head_name=head_name,
+            member_count=member_count,
+            village_ids=tuple(village_ids),
+        )
+
+    async def update_clan(self, clan_id: int, **values: Any) -> None:
+        if "name" in values:
+            values["name_key"] = fold(values["name"])
+        await self.s.execute(update(ClanRow).where(ClanRow.id == clan_id).values(**values))
+
+    async def link_clan_household(self, clan_id: int, household_id: int) -> None:
+        stmt = (
+            self._insert(ClanHouseholdRow)
+            .values(clan_id=clan_id, household_id=household_id)
+            .on_conflict_do_nothing()
+        )
+        await self.s.execute(stmt)
+
+    async def clan(self, clan_id: int) -> Clan | None:
+        row = await self.s.get(ClanRow, clan_id)
+        if row is None:
+            return None
+        village_ids = await self.s.scalars(
+            select(ClanVillageRow.village_id).where(ClanVillageRow.clan_id == clan_id)
+        )
+        return Clan(
+            id=row.id,
+            commune_id=row.commune_id,
+            name=row.name,
+            head_name=row.head_name,
+            member_count=row.member_count,
+            village_ids=tuple(village_ids),
+        )
+
+    async def clan_member_stats(self, clan_id: int, year: int) -> tuple[int, int]:
+        """(linked member households, of them holding a recognised GĐHT in `year`)."""
+        members = await self.s.scalar(
+            select(func.count()).where(ClanHouseholdRow.clan_id == clan_id)
+        )
+        holders = await self.s.scalar(
+            select(func.count(func.distinct(AssessmentRow.household_id)))
+            .join(ClanHouseholdRow, ClanHouseholdRow.household_id == AssessmentRow.household_id)
+            .where(
+                ClanHouseholdRow.clan_id == clan_id,
+                AssessmentRow.title == "household",
+                AssessmentRow.year == year,
+                AssessmentRow.status == "recognised",
+            )
+        )
+        return int(members or 0), int(holders or 0)
+
+    # --- assessments ---------------------------------------------------------------------
+
+    async def add_assessment(
+        self,
+        *,
+        title: TitleKind,
+        subject_kind: SubjectKind,
+        subject_id: int,
+        commune_id: int,
+        village_id: int | None,
+        year: int,
+        pack_id: str,
+        pack_version: str,
+        session: dict[str, Any],
+        created_by: int | None,
+    ) -> Assessment:
+        row = AssessmentRow(
+            title=title,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            household_id=subject_id if subject_kind == "household" else None,
+            clan_id=subject_id if subject_kind == "clan" else None,
+            commune_id=commune_id,
+            village_id=village_id,
+            year=year,
+            pack_id=pack_id,
+            pack_version=pack_version,
+            status="draft",
+            answers=dict(session.get("answers", {})),
+            session=session,
+            created_by=created_by,
+            created_at=self.now,
+            updated_at=self.now,
+        )
+        self.s.add(row)
+        await self.s.flush()
+        await self.log(row.id, created_by, None, "status", "status", None, "draft")
+        return Assessment.model_validate(row)
+
+    async def assessment(self, assessment_id: int) -> Assessment | None:
+        row = await self.s.get(AssessmentRow, assessment_id)
+        return Assessment.model_validate(row) if row else None
+
+    async def assessment_for(
+        self, subject_kind: SubjectKind, subject_id: int, title: str, year: int
+    ) -> Assessment | None:
+        row = await self.s.scalar(
+            select(AssessmentRow).where(
+                AssessmentRow.subject_kind == subject_kind,
+                AssessmentRow.subject_id == subject_id,
+                AssessmentRow.title == title,
+                AssessmentRow.year == year,
+            )
+        )
+        return Assessment.model_validate(row) if row else None
+
+    async def drafts_by(self, person_id: int, limit: int = 10) -> list[Assessment]:
+        rows = await self.s.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.created_by == person_id, AssessmentRow.status == "draft")
+            .order_by(AssessmentRow.updated_at.desc())
+            .limit(limit)
+        )
+        return [Assessment.model_validate(r) for r in rows]
+
+    async def save_session(
+        self,
+        assessment_id: int,
+        session: dict[str, Any],
+        *,
+        changed: dict[str, tuple[AnswerValue, AnswerValue]],
+        actor_id: int | None,
+        channel: str | None,
+    ) -> None:
+        """Store the engine's session and log each answer that changed (old, new)."""
+        await self.s.execute(
+            update(AssessmentRow)
+            .where(AssessmentRow.id == assessment_id)
+            .values(session=session, answers=dict(session.get("answers", {})), updated_at=self.now)
+        )
+        for name, (old, new) in changed.items():
+            await self.log(assessment_id, actor_id, channel, "answer", name, old, new)
+
+    async def set_status(
+        self,
+        assessment_id: int,
+        status: AssessmentStatus,
+        *,
+        actor_id: int | None,
+        channel: str | None = None,
+        note: str | None = None,
+        **values: Any,
+    ) -> None:
+        row = await self.s.get(AssessmentRow, assessment_id, with_for_update=True)
+        assert row is not None
+        old = row.status
+        row.status = status
+        row.updated_at = self.now
+        for key, value in values.items():
+            setattr(row, key, value)
+        await self.s.flush()
+        await self.log(assessment_id, actor_id, channel, "status", "status", old, status, note)
+
+    async def log(
+        self,
+        assessment_id: int,
+        actor_id: int | None,
+        channel: str | None,
+        action: str,
+        field: str | None,
+        old: Any,
+        new: Any,
+        note: str | None = None,
+    ) -> None:
+        self.s.add(
+            AssessmentLogRow(
+                assessment_id=assessment_id,
+                at=self.now,
+                actor_id=actor_id,
+                channel=channel,
+                action=action,
+                field=field,
+                old=old,
+                new=new,
+                note=note,
+            )
+        )
+
+    async def history(self, assessment_id: int) -> list[AssessmentLogRow]:
+        rows = await self.s.scalars(
+            select(AssessmentLogRow)
+            .where(AssessmentLogRow.assessment_id == assessment_id)
+            .order_by(AssessmentLogRow.id)
+        )
+        return list(rows)
+
+    async def add_evidence(
+        self, assessment_id: int, question: str, channel: str, file_ref: str
+    ) -> None:
+        self.s.add(
+            EvidenceRow(
+                assessment_id=assessment_id,
+                question=question,
+                channel=channel,
+                file_ref=file_ref,
+                created_at=self.now,
+            )
+        )
+
+    async def evidence_count(self, assessment_id: int) -> int:
+        count = await self.s.scalar(
+            select(func.count()).where(EvidenceRow.assessment_id == assessment_id)
+        )
+        return int(count or 0)
