@@ -110,9 +110,17 @@ def _pack_score(args: argparse.Namespace) -> int:
     return 0
 
 
+# Modules that add their own subcommands: each has `register(sub, with_app)`.
+REGISTRARS: list[str] = []
+
+
 def parser() -> argparse.ArgumentParser:
+    import importlib
+
     root = argparse.ArgumentParser(prog="hoctap", description="hoctap-bot")
     sub = root.add_subparsers(dest="command", required=True)
+    for module in REGISTRARS:
+        importlib.import_module(module).register(sub, _with_app)
 
     sub.add_parser("run", help="run every channel whose token is set (else the terminal chat)")
     run = sub.choices["run"]

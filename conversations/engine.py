@@ -364,8 +364,8 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
     session = session.model_copy(deep=True)
     if session.mode == "completed":
         return session, [AlreadySubmitted()]
-    stale = isinstance(given, ChoiceTap | Command | EditRequest) and given.step is not None
-    if stale and given.step != session.step:  # type: ignore[union-attr]
+    step = getattr(given, "step", None)  # buttons carry the step of the prompt they belong to
+    if step is not None and step != session.step:
         return session, [AnswerRejected(session.current, "stale"), _reprompt(pack, session)]
     if isinstance(given, Command):
         return session, _command(pack, session, given.kind)

@@ -116,6 +116,10 @@ class HouseholdRow(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the household agreed to the personal-data notice (Nghị định 13/2023/NĐ-CP).
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A likely duplicate the collaborator merged into another household.
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
 
 
 class ClanRow(Base):
@@ -223,3 +227,22 @@ class ProcessedUpdateRow(Base):
     channel: Mapped[str] = mapped_column(String(20), primary_key=True)
     update_key: Mapped[str] = mapped_column(String(100), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class InviteRow(Base):
+    """A deep link / QR code that binds whoever opens it to a role and a place."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Deep-link payload: Telegram allows 64 characters of A-Za-z0-9_-.
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    # None: any number of uses (a village household QR code); 1: a personal invite.
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

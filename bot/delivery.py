@@ -1,0 +1,91 @@
+"""What every channel's sender shares: rate limits, retries, and the outcomes of a send.
+
+Channel packages translate their API's errors into `RetryLater` (429, 5xx, network) and
+`Unreachable` (blocked, deleted), and send through `ChannelLimits` and `with_retries`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Protocol, TypeVar
+
+from aiolimiter import AsyncLimiter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from bot.rendering import Reply
+
+T = TypeVar("T")
+
+
+class Unreachable(Exception):
+    """The person blocked the bot or their account is gone: retrying cannot help."""
+
+
+class RetryLater(Exception):
+    """A temporary failure (rate limit, server error, network). `retry_after` in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Channel(Protocol):
+    """A way to reach people: sends channel-neutral replies to one chat."""
+
+    name: str
+    has_buttons: bool
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None: ...
+
+
+class ChannelLimits:
+    """Overall and per-chat message rates (Telegram: ~30/s and 1/s per chat; Zalo: 5/s, 1/s)."""
+
+    def __init__(self, per_second: float, per_chat_per_second: float = 1.0) -> None:
+        self.overall = AsyncLimiter(per_second, 1)
+        self.per_chat_rate = per_chat_per_second
+        # Bounded: a limiter per recently active chat is enough to keep per-chat pacing.
+        self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
+
+    def _chat(self, chat_id: str) -> AsyncLimiter:
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, 1 / self.per_chat_rate)
+        self._chats[chat_id] = limiter
+        while len(self._chats) > 10_000:
+            self._chats.popitem(last=False)
+        return limiter
+
+    @asynccontextmanager
+    async def slot(self, chat_id: str) -> AsyncIterator[None]:
+        async with self._chat(chat_id), self.overall:
+            yield
+
+
+def _wait(state: RetryCallState) -> float:
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, RetryLater) and error.retry_after is not None:
+        return float(error.retry_after)
+    return float(wait_exponential_jitter(initial=0.5, max=30)(state))
+
+
+async def with_retries(
+    operation: Callable[[], Awaitable[T]], *, attempts: int = 6, wait: bool = True
+) -> T:
+    """Run `operation`, retrying `RetryLater` (honouring retry_after, else backing off).
+    `Unreachable` and other errors go straight to the caller."""
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(RetryLater),
+        stop=stop_after_attempt(attempts),
+        wait=_wait if wait else (lambda _state: 0.0),
+        reraise=True,
+    ):
+        with attempt:
+            return await operation()
+    raise AssertionError("unreachable")  # AsyncRetrying either returns or raises
