@@ -40,10 +40,13 @@ def _with_app(run: Callable[[App, argparse.Namespace], Any]) -> Handler:
 
 async def _demo(app: App, args: argparse.Namespace) -> int:
     from bot.demo import ensure_demo
+    from bot.invites import describe
 
     demo = await ensure_demo(app.db)
     print(f"Demo commune ready (id {demo.commune_id}, villages {list(demo.village_ids)}).")
-    print("Terminal chat: hoctap chat")
+    for invite in demo.invites.values():
+        print(describe(app.settings, invite))
+    print("Terminal chat (as the demo collaborator): hoctap chat")
     return 0
 
 
@@ -111,7 +114,7 @@ def _pack_score(args: argparse.Namespace) -> int:
 
 
 # Modules that add their own subcommands: each has `register(sub, with_app)`.
-REGISTRARS: list[str] = []
+REGISTRARS: list[str] = ["bot.invites"]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from bot.bootstrap import utc_now
 from storage.db import Database
-from storage.repository import Repository
 from storage.tables import ChannelIdentityRow, PersonRow
+from storage.workflow import Invite, WorkflowRepository
 
-DEMO_PROVINCE = "Nghệ An"
-DEMO_COMMUNE = "Kim Liên"
+DEMO_PROVINCE = "Tỉnh Nghệ An"
+DEMO_COMMUNE = "Xã Kim Liên"
 DEMO_VILLAGES = ("Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2")
 DEMO_COLLABORATOR = "Nguyễn Thị Lan"
 DEMO_CHAIR = "Trần Văn Bình"
@@ -34,13 +34,15 @@ class DemoCommune:
     village_ids: tuple[int, ...]
     collaborator_id: int
     chair_id: int
+    # Demo invites, reusable so the demo works for several people: role -> invite.
+    invites: dict[str, Invite]
 
 
 async def ensure_demo(db: Database) -> DemoCommune:
     """Create (once) the demo province, commune, villages, targets and people, and bind the
     terminal chat to the demo collaborator."""
     async with db.session() as session:
-        repo = Repository(session, utc_now())
+        repo = WorkflowRepository(session, utc_now())
         province = await repo.ensure_province(DEMO_PROVINCE)
         commune = await repo.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
         villages = [await repo.ensure_village(commune.id, name) for name in DEMO_VILLAGES]
@@ -70,4 +72,26 @@ async def ensure_demo(db: Database) -> DemoCommune:
         assert await session.scalar(
             select(ChannelIdentityRow.person_id).where(ChannelIdentityRow.id == identity.id)
         )
-        return DemoCommune(commune.id, tuple(v.id for v in villages), collaborator, chair)
+        invites: dict[str, Invite] = {}
+        existing_invites = await repo.invites(commune.id)
+        for role, village_id in (
+            ("collaborator", None),
+            ("chair", None),
+            ("household", villages[0].id),
+        ):
+            usable = [
+                i
+                for i in existing_invites
+                if i.role == role and i.village_id == village_id and i.usable(repo.now)
+            ]
+            invites[role] = (
+                usable[0]
+                if usable
+                else await repo.add_invite(
+                    role,
+                    commune.id,
+                    village_id=village_id,
+                    max_uses=None,  # type: ignore[arg-type]
+                )
+            )
+        return DemoCommune(commune.id, tuple(v.id for v in villages), collaborator, chair, invites)

@@ -31,7 +31,12 @@ YES_WORDS = frozenset(
 NO_WORDS = frozenset({"khong", "k", "ko", "kg", "no", "n", "chua", "khong co", "chua co"})
 # Saying "none of them" to a multiple choice question.
 NONE_WORDS = frozenset({"khong", "khong co", "ko", "k", "none", "0"})
-_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|\bva\b|\band\b|\s)\s*")
+# Between the options of a multiple choice: "1, 3", "ti vi; internet", "1 và 3".
+_LIST_SEPARATORS = re.compile(r"\s*(?:,|;|/|\+|\bva\b|\band\b)\s*")
+_SPACES = re.compile(r"\s+")
+# Polite words around an answer: "dạ có ạ", "vâng, có", "không ạ", "có nhé".
+_LEADING_PARTICLES = frozenset({"da", "vang", "thua"})
+_TRAILING_PARTICLES = frozenset({"a", "ah", "nhe", "nha", "ha"})
 
 
 @dataclass(frozen=True)
@@ -45,11 +50,29 @@ class Accepted:
     value: AnswerValue
 
 
+def _without_particles(folded: str) -> str:
+    words = folded.replace(",", " ").split()
+    while len(words) > 1 and words[-1] in _TRAILING_PARTICLES:
+        words.pop()
+    while len(words) > 1 and words[0] in _LEADING_PARTICLES:
+        words.pop(0)
+    return " ".join(words)
+
+
 def _match_choice(question: Question, text: str) -> str | None:
     folded = fold(text)
     if not folded:
         return None
-    if folded.isdigit():
+    chosen = _match_folded(question, folded)
+    if chosen is None:
+        bare = _without_particles(folded)
+        if bare and bare != folded:
+            chosen = _match_folded(question, bare)
+    return chosen
+
+
+def _match_folded(question: Question, folded: str) -> str | None:
+    if folded.isdecimal():
         # "2": the option number as shown on screen.
         index = int(folded)
         return question.choices[index - 1].value if 1 <= index <= len(question.choices) else None
@@ -117,21 +140,39 @@ def parse_answer(
             return Rejection("unknown_choice", _choices_text(question))
         value = chosen
     else:  # select_multiple
-        if fold(stripped) in NONE_WORDS:
+        folded = fold(stripped)
+        if folded in NONE_WORDS or _without_particles(folded) in NONE_WORDS:
             value = []
         else:
-            picked: list[str] = []
-            for part in _LIST_SEPARATORS.split(fold(stripped)):
-                if not part:
-                    continue
-                chosen = _match_choice(question, part)
-                if chosen is None:
-                    return Rejection("unknown_choice", _choices_text(question))
-                if chosen not in picked:
-                    picked.append(chosen)
+            picked = _match_many(question, folded)
+            if picked is None:
+                return Rejection("unknown_choice", _choices_text(question))
             # Keep the pack's order so the stored answer does not depend on typing order.
             value = [c.value for c in question.choices if c.value in picked]
     return check_constraint(pack, question, value, answers)
+
+
+def _match_parts(question: Question, parts: list[str]) -> list[str] | None:
+    picked: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        chosen = _match_choice(question, part)
+        if chosen is None:
+            return None
+        if chosen not in picked:
+            picked.append(chosen)
+    return picked or None
+
+
+def _match_many(question: Question, folded: str) -> list[str] | None:
+    """Options of a multiple choice: by label first, since labels hold spaces ("Ti vi, Máy
+    tính"), then numbers or single words separated by spaces ("1 3")."""
+    coarse = _LIST_SEPARATORS.split(folded)
+    picked = _match_parts(question, coarse)
+    if picked is None:
+        picked = _match_parts(question, [w for p in coarse for w in _SPACES.split(p)])
+    return picked
 
 
 def check_constraint(

@@ -196,19 +196,32 @@ Event = (
 # --- The flow -------------------------------------------------------------------------------
 
 
-def _asked(pack: CriteriaPack, session: Session) -> list[Question]:
-    """Questions this person is asked, given the answers so far, in order."""
+def _asked(pack: CriteriaPack, session: Session, including: str | None = None) -> list[Question]:
+    """Questions this person is asked, given the answers so far, in order (`including` a
+    prefilled one being changed from the review)."""
     answers = relevant_answers(pack, session.answers)
     return [
         q
         for q in pack.questions()
-        if q.name not in session.prefilled and is_relevant(pack, pack.relevance_of(q), answers)
+        if (q.name not in session.prefilled or q.name == including)
+        and is_relevant(pack, pack.relevance_of(q), answers)
     ]
+
+
+def _invalid(pack: CriteriaPack, session: Session, question: Question) -> bool:
+    """An answer its constraint no longer accepts, because an earlier answer changed
+    (the household now has fewer members than the children counted)."""
+    if question.name not in session.answers or not question.constraint:
+        return False
+    value = session.answers[question.name]
+    return isinstance(check_constraint(pack, question, value, session.answers), Rejection)
 
 
 def _next_unanswered(pack: CriteriaPack, session: Session) -> str | None:
     for q in _asked(pack, session):
         if q.name not in session.answers and q.name not in session.skipped:
+            return q.name
+        if _invalid(pack, session, q):
             return q.name
     return None
 
@@ -217,14 +230,14 @@ def _ask(pack: CriteriaPack, session: Session, name: str) -> QuestionAsked:
     session.current = name
     session.mode = "asking"
     session.step += 1
-    asked = [q.name for q in _asked(pack, session)]
+    asked = [q.name for q in _asked(pack, session, including=name)]
     number = asked.index(name) + 1 if name in asked else len(asked)
     return QuestionAsked(
         question=name,
         number=number,
         total=len(asked),
         step=session.step,
-        can_go_back=bool(session.history),
+        can_go_back=_previous(pack, session) is not None,
         current_answer=session.answers.get(name),
         evidence_count=len(session.evidence.get(name, [])),
     )
@@ -240,7 +253,8 @@ def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
     for q in pack.questions():
         if not is_relevant(pack, pack.relevance_of(q), answers):
             continue
-        if q.name not in session.answers and q.required and q.name not in session.skipped:
+        unanswered = q.required and q.name not in session.answers and q.name not in session.skipped
+        if unanswered or (q.name not in session.prefilled and _invalid(pack, session, q)):
             missing.append(q.name)
         items.append(
             ReviewItem(
@@ -258,6 +272,26 @@ def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
 def _advance(pack: CriteriaPack, session: Session) -> Event:
     following = _next_unanswered(pack, session)
     return _ask(pack, session, following) if following else _review(pack, session)
+
+
+def _advance_explained(pack: CriteriaPack, session: Session) -> list[Event]:
+    """The next prompt, saying why when it asks again an answer that is no longer valid."""
+    following = _next_unanswered(pack, session)
+    if following and _invalid(pack, session, pack.question(following)):
+        return [AnswerRejected(following, "constraint"), _ask(pack, session, following)]
+    return [_advance(pack, session)]
+
+
+def _previous(pack: CriteriaPack, session: Session) -> str | None:
+    """The question before the one on screen, in the order they are asked ("quay lại");
+    from the review screen, the last question."""
+    asked = [q.name for q in _asked(pack, session, including=session.current)]
+    if session.mode != "asking" or session.current is None:
+        return asked[-1] if asked else None
+    if session.current not in asked:
+        return session.history[-1] if session.history else None
+    index = asked.index(session.current)
+    return asked[index - 1] if index > 0 else None
 
 
 def _reprompt(pack: CriteriaPack, session: Session) -> Event:
@@ -286,8 +320,10 @@ def _record(pack: CriteriaPack, session: Session, name: str, value: AnswerValue)
     session.answers[name] = value
     if name in session.skipped:
         session.skipped.remove(name)
+    if name in session.prefilled:
+        session.prefilled.remove(name)  # typed in now: no longer what the bot knew
     session.history.append(name)
-    return [AnswerRecorded(name, value), _advance(pack, session)]
+    return [AnswerRecorded(name, value), *_advance_explained(pack, session)]
 
 
 def _answer(pack: CriteriaPack, session: Session, outcome: Accepted | Rejection) -> list[Event]:
@@ -304,13 +340,17 @@ def _command(pack: CriteriaPack, session: Session, kind: CommandKind) -> list[Ev
     if kind == "leave":
         return [AssessmentPaused(session.current)]
     if kind == "resume":
+        if session.mode == "review":
+            # Left from the review with questions still open: continue with the first of them.
+            return _advance_explained(pack, session)
         return [_reprompt(pack, session)]
-    if kind in ("review", "submit") and session.mode == "asking":
+    if kind == "review" or (kind == "submit" and session.mode == "asking"):
         return [_review(pack, session)]
     if kind == "back":
-        if not session.history:
+        previous = _previous(pack, session)
+        if previous is None:
             return [AnswerRejected(session.current, "no_previous"), _reprompt(pack, session)]
-        return [_ask(pack, session, session.history.pop())]
+        return [_ask(pack, session, previous)]
     if kind == "skip":
         if session.mode != "asking" or session.current is None:
             return [_reprompt(pack, session)]
@@ -321,7 +361,7 @@ def _command(pack: CriteriaPack, session: Session, kind: CommandKind) -> list[Ev
         if question.name not in session.skipped:
             session.skipped.append(question.name)
         session.history.append(question.name)
-        return [AnswerSkipped(question.name), _advance(pack, session)]
+        return [AnswerSkipped(question.name), *_advance_explained(pack, session)]
     # submit, from the review screen
     review = _review(pack, session)
     if review.missing:
@@ -370,7 +410,8 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
     if isinstance(given, Command):
         return session, _command(pack, session, given.kind)
     if isinstance(given, EditRequest):
-        if given.question not in {q.name for q in pack.questions()}:
+        # Only a question that applies, given the answers so far, can be changed.
+        if given.question not in {q.name for q in _asked(pack, session, including=given.question)}:
             return session, [_reprompt(pack, session)]
         return session, [_ask(pack, session, given.question)]
     if isinstance(given, PhotoInput):
@@ -395,3 +436,10 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
     return session, _answer(
         pack, session, parse_answer(pack, question, given.text, session.answers)
     )
+
+
+def reopen(pack: CriteriaPack, session: Session) -> tuple[Session, list[Event]]:
+    """A returned or rejected assessment goes back to its review screen to be fixed."""
+    session = session.model_copy(deep=True)
+    session.mode = "asking"
+    return session, [_advance(pack, session)]

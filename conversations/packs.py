@@ -8,7 +8,7 @@ references in conditions, points above an indicator's maximum, thresholds above 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -228,7 +228,10 @@ def migrate(
     data: dict[str, Any], migrations: Mapping[int, Migration] | None = None
 ) -> dict[str, Any]:
     steps = MIGRATIONS if migrations is None else migrations
-    version = int(data.get("spec_version", 1))
+    raw = data.get("spec_version", 1)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise PackError([PackProblem("spec_version", f"{raw!r} is not a spec version (1, 2, ...)")])
+    version = raw
     if version > CURRENT_SPEC_VERSION:
         raise PackError(
             [PackProblem("spec_version", f"{version} is newer than this bot understands")]
@@ -318,7 +321,7 @@ def check_pack(pack: CriteriaPack) -> list[tuple[tuple[Any, ...], str]]:
         check_expression((*path, "relevant"), q.relevant, set(seen_names))
         check_expression((*path, "constraint"), q.constraint, set(seen_names))
         if q.constraint and not q.constraint_message:
-            problems.append(((*path, "constraint_message"), "a constraint needs a message"))
+            problems.append(((*path, "constraint"), "a constraint needs a constraint_message"))
         if q.type in ("select_one", "select_multiple") and len(q.choices) < 2:
             problems.append(((*path, "choices"), f"{q.type} needs at least two choices"))
         if q.type not in ("select_one", "select_multiple", "yes_no") and q.choices:
@@ -407,15 +410,25 @@ def pack_from_data(data: Any, source: str = "", text: str | None = None) -> Crit
     lines = _line_index(text) if text is not None else {}
     if not isinstance(data, dict):
         raise PackError([PackProblem("pack", "the file is not a YAML mapping", 1)], source)
-    data = migrate(data)
+    try:
+        data = migrate(data)
+    except PackError as err:
+        line = _line_for(("spec_version",), lines)
+        raise PackError([replace(p, line=p.line or line) for p in err.problems], source) from None
     try:
         pack = CriteriaPack.model_validate(data)
     except ValidationError as err:
+        errors = err.errors()
+        locs = [tuple(e["loc"]) for e in errors]
         problems = [
-            PackProblem(
-                _describe(tuple(e["loc"]), data), e["msg"], _line_for(tuple(e["loc"]), lines)
+            PackProblem(_describe(loc, data), e["msg"], _line_for(loc, lines))
+            for e, loc in zip(errors, locs, strict=True)
+            # pydantic drops the invalid items of a list and then finds it too short: that
+            # "at least 1 item" would send the reader after a problem the file does not have.
+            if not (
+                e["type"] == "too_short"
+                and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs)
             )
-            for e in err.errors()
         ]
         raise PackError(problems, source) from None
     semantic = check_pack(pack)
@@ -432,7 +445,12 @@ def parse_pack(text: str, source: str = "") -> CriteriaPack:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PackError([PackProblem("YAML", str(err).splitlines()[0], line)], source) from None
+        # "while parsing a flow mapping: expected ',' or '}', but got '?' (column 17)"
+        parts = [getattr(err, "context", None), getattr(err, "problem", None)]
+        message = ": ".join(p for p in parts if p) or str(err).splitlines()[0]
+        if mark is not None:
+            message += f" (column {mark.column + 1})"
+        raise PackError([PackProblem("YAML", message, line)], source) from None
     return pack_from_data(data, source, text)
 
 

@@ -71,11 +71,16 @@ def _words_to_int(tokens: list[str]) -> int | None:
     total = 0
     current: int | None = None
     after_tens = False
+    # "hai trăm hai" is said for 220 as often as for 202: a unit straight after "trăm"
+    # (without "linh"/"lẻ" or "mươi") is not a number we may guess either.
+    bare_after_hundred = False
+    previous: str | None = None
     for token in tokens:
         if token in _UNITS:
             value = _UNITS[token]
             if current is None:
                 current = value
+                bare_after_hundred = previous == "tram"
             elif after_tens and current % 10 == 0:
                 current += value
             else:
@@ -89,21 +94,54 @@ def _words_to_int(tokens: list[str]) -> int | None:
             else:
                 return None
             after_tens = True
+            bare_after_hundred = False
         elif token == "tram":
+            if total:
+                return None  # "một trăm hai trăm"
             total += (1 if current is None else current) * 100
             current = None
             after_tens = False
         elif token in ("linh", "le"):
+            if previous != "tram":
+                return None
             after_tens = False
         else:
             return None
+        previous = token
+    if bare_after_hundred or previous in ("linh", "le"):
+        return None
     if current is None and total == 0:
         return None
     return total + (current or 0)
 
 
+_MINUS_SIGNS = ("-", "\u2212", "\u2013")  # hyphen-minus, minus sign, en dash
+
+
+def _negated(text: str) -> str | None:
+    """The text after a leading minus ("-3", "− 3", "âm 3"), or None when there is none.
+
+    fold() strips a minus with the other edge punctuation, so it is looked for first."""
+    stripped = text.strip()
+    if stripped[:1] in _MINUS_SIGNS:
+        return stripped[1:]
+    folded = fold(text)
+    return folded[3:] if folded.startswith("am ") else None
+
+
 def parse_integer(text: str) -> int | None:
-    """An integer typed as digits ("12", "1.234", "5 người") or words ("mười hai", "twelve")."""
+    """An integer typed as digits ("12", "1.234", "5 người") or words ("mười hai", "twelve").
+
+    A leading minus sign ("-3", "âm 3") gives a negative number, for the range check to refuse.
+    """
+    rest = _negated(text)
+    if rest is not None:
+        value = _parse_natural(rest)
+        return None if value is None else -value
+    return _parse_natural(text)
+
+
+def _parse_natural(text: str) -> int | None:
     folded = fold(text)
     if not folded:
         return None
@@ -121,10 +159,18 @@ def parse_integer(text: str) -> int | None:
 
 def parse_decimal(text: str) -> float | None:
     """A decimal typed the Vietnamese way ("7,5") or the English way ("7.5"), or an integer."""
+    rest = _negated(text)
+    if rest is not None:
+        value = _parse_positive_decimal(rest)
+        return None if value is None else -value
+    return _parse_positive_decimal(text)
+
+
+def _parse_positive_decimal(text: str) -> float | None:
     folded = fold(text)
     if _DECIMAL_TOKEN.match(folded):
         return float(folded.replace(",", "."))
-    whole = parse_integer(text)
+    whole = _parse_natural(text)
     return None if whole is None else float(whole)
 
 

@@ -329,7 +329,7 @@ class Repository:
         )
 
     async def clan_member_stats(self, clan_id: int, year: int) -> tuple[int, int]:
-        """(linked member households, of them holding a recognised GĐHT in `year`)."""
+        """(linked member households, of them holding a recognised GĐHT this or last year)."""
         members = await self.s.scalar(
             select(func.count()).where(ClanHouseholdRow.clan_id == clan_id)
         )
@@ -339,7 +339,8 @@ class Repository:
             .where(
                 ClanHouseholdRow.clan_id == clan_id,
                 AssessmentRow.title == "household",
-                AssessmentRow.year == year,
+                # Recognition comes at the end of the year: last year's title counts too.
+                AssessmentRow.year.in_([year, year - 1]),
                 AssessmentRow.status == "recognised",
             )
         )

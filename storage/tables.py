@@ -246,3 +246,64 @@ class InviteRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- Reports and outbox (issue 5) ---
+
+
+class OutboxRow(Base):
+    """One push to one person (a digest, a reminder), sent by the outbox worker.
+
+    `key` makes creation idempotent: every scheduler tick, bot process and restart computes
+    the same key for the same recipient and period, and a second insert is a no-op.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    # What to render at send time (period bounds, assessment ids...), not the message itself.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # pending -> sending -> sent | failed | unreachable (and back to pending for a retry).
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Messages of this push already confirmed sent, so a retry resumes after them.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(100))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DraftReminderRow(Base):
+    """Which idle-draft reminders were queued, so each draft gets at most N of them."""
+
+    __tablename__ = "draft_reminders"
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DigestScheduleRow(Base):
+    """An administrator's choice of when a commune's chairs get digests (else the defaults)."""
+
+    __tablename__ = "digest_schedules"
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 0 = Monday, as datetime.weekday().
+    weekday: Mapped[int] = mapped_column(Integer, default=0)
+    # Local time "HH:MM" (Asia/Ho_Chi_Minh).
+    at_time: Mapped[str] = mapped_column(String(5), default="07:00")
+    # Daily digests between these days ("DD/MM", inclusive): study-promotion month.
+    daily_from: Mapped[str | None] = mapped_column(String(5))
+    daily_to: Mapped[str | None] = mapped_column(String(5))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

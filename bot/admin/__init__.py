@@ -1,0 +1,1 @@
+"""Administration from the command line: units, targets, people and criteria-pack spreadsheets."""

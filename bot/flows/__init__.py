@@ -1,0 +1,1 @@
+"""Conversation flows on top of the engine: menus, joining, assessing, verifying, privacy."""

@@ -1,0 +1,115 @@
+"""Invites as an administrator hands them out: deep links for each channel and a QR code."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import qrcode
+
+from bot.bootstrap import App, utc_now
+from bot.settings import Settings
+from conversations.domain import Role
+from storage.workflow import Invite, WorkflowRepository
+
+
+def links(settings: Settings, code: str) -> dict[str, str]:
+    """How to open an invite on each channel. Zalo has no start payload: the code is typed."""
+    return {
+        "telegram": f"https://t.me/{settings.telegram_bot_username}?start={code}",
+        "zalo": f"{settings.zalo_bot_link} (gửi mã {code})"
+        if settings.zalo_bot_link
+        else f"gửi mã {code}",
+    }
+
+
+def write_qr(settings: Settings, invite: Invite, directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"invite-{invite.role}-{invite.code}.png"
+    image = qrcode.make(links(settings, invite.code)["telegram"])
+    image.save(str(path))
+    return path
+
+
+def describe(settings: Settings, invite: Invite) -> str:
+    uses = "nhiều lần" if invite.max_uses is None else f"{invite.uses}/{invite.max_uses} lần"
+    expiry = f", hết hạn {invite.expires_at:%d/%m/%Y}" if invite.expires_at else ""
+    revoked = ", ĐÃ THU HỒI" if invite.revoked_at else ""
+    lines = [f"{invite.role} invite: {invite.code} ({uses}{expiry}{revoked})"]
+    lines += [f"  {channel}: {link}" for channel, link in links(settings, invite.code).items()]
+    return "\n".join(lines)
+
+
+async def _find_place(
+    repo: WorkflowRepository, commune: str, village: str | None
+) -> tuple[int, int | None]:
+    found = await repo.find_commune(commune)
+    if found is None:
+        raise SystemExit(f"Không tìm thấy xã «{commune}» (hoặc có nhiều xã trùng tên).")
+    if village is None:
+        return found.id, None
+    from conversations.text import fold
+
+    match = [v for v in await repo.villages(found.id) if fold(v.name) == fold(village)]
+    if len(match) != 1:
+        raise SystemExit(f"Không tìm thấy thôn «{village}» ở xã {found.name}.")
+    return found.id, match[0].id
+
+
+async def create(app: App, args: argparse.Namespace) -> int:
+    role: Role = args.role
+    async with app.db.session() as session:
+        repo = WorkflowRepository(session, utc_now())
+        commune_id, village_id = await _find_place(repo, args.commune, args.village)
+        expires = utc_now() + timedelta(days=args.days) if args.days else None
+        multi = args.multi_use or role == "household"
+        invite = await repo.add_invite(
+            role,
+            commune_id,
+            village_id=village_id,
+            max_uses=None if multi else 1,
+            expires_at=expires,
+        )
+    print(describe(app.settings, invite))
+    if not args.no_qr:
+        print(f"  QR: {write_qr(app.settings, invite, Path(args.qr_dir))}")
+    return 0
+
+
+async def list_invites(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        repo = WorkflowRepository(session, utc_now())
+        commune_id, _ = await _find_place(repo, args.commune, None)
+        for invite in await repo.invites(commune_id):
+            print(describe(app.settings, invite))
+    return 0
+
+
+async def revoke(app: App, args: argparse.Namespace) -> int:
+    async with app.db.session() as session:
+        done = await WorkflowRepository(session, utc_now()).revoke_invite(args.code)
+    print("Đã thu hồi." if done else "Không có mã mời nào như vậy đang hiệu lực.")
+    return 0 if done else 1
+
+
+def register(sub: Any, with_app: Any) -> None:
+    invite = sub.add_parser("invite", help="invite links and QR codes").add_subparsers(
+        dest="invite_command", required=True
+    )
+    make = invite.add_parser("create", help="create an invite and print its links")
+    make.add_argument("--role", required=True, choices=["collaborator", "chair", "household"])
+    make.add_argument("--commune", required=True)
+    make.add_argument("--village")
+    make.add_argument("--multi-use", action="store_true", help="a QR code for a whole meeting")
+    make.add_argument("--days", type=int, default=0, help="expire after this many days")
+    make.add_argument("--qr-dir", default="invites", help="where to write the QR code PNG")
+    make.add_argument("--no-qr", action="store_true")
+    make.set_defaults(handler=with_app(create))
+    listing = invite.add_parser("list", help="the commune's invites")
+    listing.add_argument("--commune", required=True)
+    listing.set_defaults(handler=with_app(list_invites))
+    cancel = invite.add_parser("revoke", help="revoke an invite code")
+    cancel.add_argument("code")
+    cancel.set_defaults(handler=with_app(revoke))

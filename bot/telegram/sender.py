@@ -1,0 +1,350 @@
+"""Sending channel-neutral replies to a Telegram chat.
+
+Every Bot API call goes through the same three steps: wait for a slot (rate limits), call,
+translate Telegram's errors into the shared outcomes (`RetryLater`, `Unreachable`) so that
+`with_retries` knows what to retry. On top of that, Telegram's message model: long texts are
+split at 4096 characters, the echo of a choice edits the question it answers, and a question's
+buttons are taken away once a newer question is on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from aiolimiter import AsyncLimiter
+
+from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
+from bot.i18n import Translator
+from bot.rendering import Reply
+from bot.textsplit import split_text, utf16_len
+from storage.db import Database
+
+from .convert import CHANNEL
+from .identities import chat_locale, set_unreachable
+from .keyboards import contact_keyboard, inline_keyboard, remove_keyboard
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+# Remembered per chat: the live question's message id. Bounded, like the per-chat limiters.
+MAX_CHATS = 10_000
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+class TelegramLimits(ChannelLimits):
+    """Telegram's limits: every message counts against `per_second` overall; pushes (digests,
+    notices) also against the lower `push_per_second`, so answers to people who are chatting
+    keep a share; each chat gets `per_chat_per_second` on average with a burst of
+    `chat_burst`, because answering one tap takes an edit and the next question at once."""
+
+    def __init__(
+        self,
+        per_second: float = 30.0,
+        per_chat_per_second: float = 1.0,
+        *,
+        push_per_second: float = 25.0,
+        chat_burst: int = 3,
+    ) -> None:
+        super().__init__(per_second, per_chat_per_second)
+        self.pushes = AsyncLimiter(push_per_second, 1)
+        self.chat_burst = max(1, chat_burst)
+
+    def _chat(self, chat_id: str) -> AsyncLimiter:
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(
+            self.chat_burst, self.chat_burst / self.per_chat_rate
+        )
+        self._chats[chat_id] = limiter
+        while len(self._chats) > MAX_CHATS:
+            self._chats.popitem(last=False)
+        return limiter
+
+    @asynccontextmanager
+    async def push_slot(self, chat_id: str) -> AsyncIterator[None]:
+        async with self.pushes, self.slot(chat_id):
+            yield
+
+
+def translate_errors(error: Exception) -> Exception:
+    """Telegram's error → the shared outcome the retry policy understands (or itself)."""
+    if isinstance(error, TelegramRetryAfter):
+        return RetryLater(str(error), retry_after=float(error.retry_after))
+    if isinstance(error, TelegramServerError | TelegramNetworkError | ClientDecodeError):
+        # 5xx, timeouts, refused connections, a proxy's HTML error page: all worth a retry.
+        return RetryLater(str(error))
+    if isinstance(error, TelegramForbiddenError):
+        return Unreachable(str(error))
+    if isinstance(error, TelegramBadRequest) and "chat not found" in error.message.lower():
+        return Unreachable(str(error))
+    return error
+
+
+def _is_not_modified(error: TelegramBadRequest) -> bool:
+    return "message is not modified" in error.message
+
+
+@dataclass
+class _Turn:
+    """One batch of replies to one chat."""
+
+    chat_id: int
+    push: bool
+    # The message whose button was tapped: the echo of the choice edits it.
+    tapped: int | None
+    echo_used: bool = False
+    cleared: bool = False
+
+
+class TelegramChannel:
+    """The `Channel` for Telegram: `send` is the push path (outbox, digests); `reply` answers
+    a person who just wrote or tapped."""
+
+    name = CHANNEL
+    has_buttons = True
+
+    def __init__(
+        self,
+        bot: Bot,
+        translator: Translator,
+        *,
+        db: Database | None = None,
+        limits: TelegramLimits | None = None,
+        attempts: int = 6,
+        backoff: bool = True,
+    ) -> None:
+        self.bot = bot
+        self.t = translator
+        self.db = db
+        self.limits = limits or TelegramLimits()
+        self.attempts = attempts
+        self.backoff = backoff
+        # The last question (or menu) in each chat whose buttons are still live.
+        self._prompts: OrderedDict[int, int] = OrderedDict()
+        # Chats that currently show the "share my phone number" keyboard.
+        self._contact_keyboard: set[int] = set()
+
+    # --- the Channel protocol ------------------------------------------------------------
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Push replies to a chat nobody is waiting in (digests, notices).
+
+        Raises `Unreachable` (after flagging the person) when they blocked the bot, and
+        `RetryLater` when Telegram kept failing, so the caller can record the outcome."""
+        await self._deliver(_Turn(int(chat_id), push=True, tapped=None), replies)
+
+    # --- answering a person --------------------------------------------------------------
+
+    async def reply(
+        self, chat_id: int, replies: Sequence[Reply], *, tapped: int | None = None
+    ) -> None:
+        await self._deliver(_Turn(chat_id, push=False, tapped=tapped), replies)
+
+    def live_prompt(self, chat_id: int) -> int | None:
+        """Message id of the chat's current question, if this process sent it."""
+        return self._prompts.get(chat_id)
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _deliver(self, turn: _Turn, replies: Sequence[Reply]) -> None:
+        try:
+            for reply in replies:
+                await self._one(turn, reply)
+        except Unreachable:
+            log.warning("telegram chat %s is unreachable (blocked or deleted)", turn.chat_id)
+            self._forget(turn.chat_id)
+            if self.db is not None:
+                await set_unreachable(self.db, str(turn.chat_id))
+            raise
+
+    async def _one(self, turn: _Turn, reply: Reply) -> None:
+        chunks = split_text(reply.text, MAX_TEXT)
+        if reply.replaces_prompt and await self._edit_prompt(turn, chunks[:1]):
+            chunks = chunks[1:]
+            if not chunks:
+                return
+        buttons = inline_keyboard(reply.buttons)
+        if buttons is not None or reply.is_prompt:
+            await self._clear_stale_prompts(turn)
+        markup: Markup | None = buttons
+        if reply.request_contact:
+            if buttons is not None:
+                log.warning("a reply asks for a contact and has buttons: the buttons are dropped")
+            markup = contact_keyboard(await self._say(turn.chat_id, "telegram-share-contact"))
+        elif markup is None and turn.chat_id in self._contact_keyboard:
+            markup = remove_keyboard()  # the phone number was given (or not): tidy up
+        last = await self._send_content(turn, reply, chunks, markup)
+        if isinstance(markup, ReplyKeyboardMarkup):
+            self._contact_keyboard.add(turn.chat_id)
+        elif isinstance(markup, ReplyKeyboardRemove):
+            self._contact_keyboard.discard(turn.chat_id)
+        if last is not None and buttons is not None:
+            self._remember_prompt(turn.chat_id, last.message_id)
+
+    async def _send_content(
+        self, turn: _Turn, reply: Reply, chunks: list[str], markup: Markup | None
+    ) -> Message | None:
+        """Text in chunks, a document or a photo; the keyboard rides on the last message."""
+        media = reply.document is not None or reply.photo is not None
+        caption: str | None = None
+        if media and len(chunks) == 1 and utf16_len(chunks[0]) <= MAX_CAPTION:
+            caption, chunks = chunks[0], []
+        last: Message | None = None
+        for index, chunk in enumerate(chunks):
+            final = index == len(chunks) - 1 and not media
+            send = partial(
+                self.bot.send_message, turn.chat_id, chunk, reply_markup=markup if final else None
+            )
+            last = await self._call(turn, send)
+        if reply.document is not None:
+            filename, data = reply.document
+            last = await self._call(
+                turn,
+                lambda: self.bot.send_document(
+                    turn.chat_id,
+                    BufferedInputFile(data, filename),
+                    caption=caption,
+                    reply_markup=markup,
+                ),
+            )
+        elif reply.photo is not None:
+            photo = reply.photo
+            last = await self._call(
+                turn,
+                lambda: self.bot.send_photo(
+                    turn.chat_id,
+                    BufferedInputFile(photo, "photo.png"),
+                    caption=caption,
+                    reply_markup=markup,
+                ),
+            )
+        return last
+
+    async def _edit_prompt(self, turn: _Turn, text: list[str]) -> bool:
+        """Edit the question this reply answers to show the choice, without its buttons.
+        False when there is nothing to edit, so the echo is sent as a message instead."""
+        if turn.echo_used or not text:
+            return False
+        target = turn.tapped if turn.tapped is not None else self._prompts.get(turn.chat_id)
+        if target is None:
+            return False
+        turn.echo_used = True
+        try:
+            await self._call(
+                turn,
+                lambda: self.bot.edit_message_text(
+                    text=text[0], chat_id=turn.chat_id, message_id=target, reply_markup=None
+                ),
+                quiet_bad_request=True,
+            )
+        except TelegramBadRequest as error:
+            if not _is_not_modified(error):
+                # Too old to edit (48 h) or deleted: say it in a new message instead.
+                log.info("could not edit message %s in %s: %s", target, turn.chat_id, error)
+                return False
+        if self._prompts.get(turn.chat_id) == target:
+            del self._prompts[turn.chat_id]
+        return True
+
+    async def _clear_stale_prompts(self, turn: _Turn) -> None:
+        """A new question is about to appear: the previous one's buttons no longer apply.
+
+        Stale taps are caught by the service anyway; this keeps them from being offered."""
+        if turn.cleared:
+            return
+        turn.cleared = True
+        stale = {self._prompts.pop(turn.chat_id, None)}
+        if turn.tapped is not None and not turn.echo_used:
+            stale.add(turn.tapped)
+        for message_id in sorted(m for m in stale if m is not None):
+            try:
+                clear = partial(
+                    self.bot.edit_message_reply_markup,
+                    chat_id=turn.chat_id,
+                    message_id=message_id,
+                    reply_markup=None,
+                )
+                await self._call(turn, clear, quiet_bad_request=True)
+            except TelegramBadRequest:
+                pass  # already without buttons, or too old to edit: nothing to take away
+
+    async def _call(
+        self,
+        turn: _Turn,
+        operation: Callable[[], Awaitable[T]],
+        *,
+        quiet_bad_request: bool = False,
+    ) -> T:
+        """One Bot API call that shows something in the chat: rate-limited and retried."""
+
+        async def attempt() -> T:
+            slot = self.limits.push_slot if turn.push else self.limits.slot
+            async with slot(str(turn.chat_id)):
+                try:
+                    return await operation()
+                except TelegramBadRequest as error:
+                    translated = translate_errors(error)
+                    if translated is not error:
+                        raise translated from error
+                    if not quiet_bad_request:
+                        log.error("telegram refused a message to %s: %s", turn.chat_id, error)
+                    raise
+                except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
+                    log.info("telegram: %s; retrying", error)
+                    raise translate_errors(error) from error
+                except (TelegramForbiddenError, ClientDecodeError) as error:
+                    raise translate_errors(error) from error
+
+        return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
+
+    async def _say(self, chat_id: int, message_id: str, **args: Any) -> str:
+        lang = await chat_locale(self.db, str(chat_id)) if self.db is not None else None
+        return self.t(lang or self.t.default, message_id, **args)
+
+    def _remember_prompt(self, chat_id: int, message_id: int) -> None:
+        self._prompts.pop(chat_id, None)
+        self._prompts[chat_id] = message_id
+        while len(self._prompts) > MAX_CHATS:
+            self._prompts.popitem(last=False)
+
+    def _forget(self, chat_id: int) -> None:
+        self._prompts.pop(chat_id, None)
+        self._contact_keyboard.discard(chat_id)
+
+
+async def typing(bot: Bot, chat_id: int, *, after: float = 0.8, every: float = 4.5) -> None:
+    """Show "typing…" while a slow answer is being prepared (run as a task, cancel when done).
+
+    Nothing is sent for quick answers; errors are ignored: it is only a courtesy."""
+    await asyncio.sleep(after)
+    while True:
+        try:
+            await bot.send_chat_action(chat_id, "typing")
+        except Exception as error:  # a courtesy must never break the answer
+            log.debug("typing indicator failed: %s", error)
+            return
+        await asyncio.sleep(every)
