@@ -72,6 +72,19 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_backup(args: argparse.Namespace) -> int:
+    from storage.db import backup_sqlite
+
+    settings = Settings()
+    try:
+        backup_sqlite(settings.database_url, Path(args.file))
+    except ValueError as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"Backed up to {args.file}.")
+    return 0
+
+
 def _pack_validate(args: argparse.Namespace) -> int:
     status = 0
     for file in args.files:
@@ -114,7 +127,7 @@ def _pack_score(args: argparse.Namespace) -> int:
 
 
 # Modules that add their own subcommands: each has `register(sub, with_app)`.
-REGISTRARS: list[str] = ["bot.invites"]
+REGISTRARS: list[str] = ["bot.invites", "bot.admin.cli"]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -122,8 +135,6 @@ def parser() -> argparse.ArgumentParser:
 
     root = argparse.ArgumentParser(prog="hoctap", description="hoctap-bot")
     sub = root.add_subparsers(dest="command", required=True)
-    for module in REGISTRARS:
-        importlib.import_module(module).register(sub, _with_app)
 
     sub.add_parser("run", help="run every channel whose token is set (else the terminal chat)")
     run = sub.choices["run"]
@@ -138,6 +149,9 @@ def parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    backup = db.add_parser("backup", help="consistent online backup of the SQLite database")
+    backup.add_argument("file")
+    backup.set_defaults(handler=_db_backup)
 
     pack = sub.add_parser("pack", help="criteria packs").add_subparsers(
         dest="pack_command", required=True
@@ -150,6 +164,9 @@ def parser() -> argparse.ArgumentParser:
     scoring.add_argument("answers")
     scoring.add_argument("--difficult-area", action="store_true")
     scoring.set_defaults(handler=_pack_score)
+    # After the built-in commands, so a registrar can extend one of them (`pack import`).
+    for module in REGISTRARS:
+        importlib.import_module(module).register(sub, _with_app)
     return root
 
 

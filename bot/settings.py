@@ -47,3 +47,30 @@ class Settings(BaseSettings):
     telegram_chat_burst: int = 3
     telegram_request_timeout: float = 20.0
     telegram_polling_timeout: int = 25
+
+    # Reports
+    # Chairs' digests, in `timezone`: weekly on `digest_weekday` (0 = Monday) at `digest_time`,
+    # daily from `digest_daily_from` to `digest_daily_to` (DD/MM, study-promotion month).
+    # An administrator can override these per commune (hoctap digest schedule).
+    digest_weekday: int = 0
+    digest_time: str = "07:00"
+    digest_daily_from: str = "10/08"
+    digest_daily_to: str = "10/09"
+    # A push whose time passed while the bot was down is still queued within this many hours.
+    digest_catch_up_hours: float = 24.0
+    # The yearly summary is due upward on this day (DD/MM); chairs are reminded these many days
+    # before it.
+    summary_due: str = "15/11"
+    summary_reminder_days: list[int] = [14, 7, 1]
+    # Collaborators are reminded of a draft untouched this many days, at most this many times.
+    draft_idle_days: int = 3
+    draft_idle_max_reminders: int = 2
+    # Outbox delivery: a claimed push must be confirmed within the lease (else it is reported,
+    # not resent), retries back off exponentially, and give up after `outbox_max_attempts`.
+    outbox_lease_seconds: float = 900.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 30.0
+    outbox_poll_seconds: float = 2.0
+    outbox_concurrency: int = 4
+    # Channels whose digests carry the chart image (Zalo sends photos only by URL).
+    report_chart_channels: list[str] = ["telegram"]

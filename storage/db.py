@@ -96,8 +96,42 @@ def upgrade(url: str, revision: str = "head") -> None:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), revision)
+    _outside_event_loop(command.upgrade, alembic_config(url), revision)
+
+
+def _outside_event_loop(function: Any, *args: Any) -> None:
+    """Alembic's env.py runs its own event loop; from inside a running one (an async test,
+    a running bot) it has to run in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        function(*args)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(function, *args).result()
 
 
 def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+    _outside_event_loop(command.downgrade, alembic_config(url), revision)
+
+
+def backup_sqlite(url: str, target: Path) -> None:
+    """A consistent copy of a live SQLite database (the online backup API: readers and the
+    writer keep working while it copies)."""
+    import sqlite3
+
+    database = make_url(url).database
+    if not is_sqlite(url) or not database or database == ":memory:":
+        raise ValueError("online backup is for a SQLite file; use pg_dump for PostgreSQL")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(database, timeout=30)
+    try:
+        destination = sqlite3.connect(str(target))
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()

@@ -500,3 +500,29 @@ class Repository:
             select(func.count()).where(EvidenceRow.assessment_id == assessment_id)
         )
         return int(count or 0)
+
+    # --- administration (issue 4 CLI) ---
+
+    async def rename_unit(self, kind: str, unit_id: int, name: str) -> None:
+        """Store a better spelling of a place's name (e.g. with its diacritics restored).
+        `kind` is "province", "commune" or "village"."""
+        table: Any = {"province": ProvinceRow, "commune": CommuneRow, "village": VillageRow}[kind]
+        await self.s.execute(
+            update(table).where(table.id == unit_id).values(name=clean(name), name_key=fold(name))
+        )
+
+    async def set_difficult_area(self, commune_id: int, difficult_area: bool) -> None:
+        await self.s.execute(
+            update(CommuneRow)
+            .where(CommuneRow.id == commune_id)
+            .values(difficult_area=difficult_area)
+        )
+
+    async def set_person_disabled(self, person_id: int, disabled: bool) -> Person | None:
+        """Switch a person off (or on again); None when there is no such person."""
+        row = await self.s.get(PersonRow, person_id, with_for_update=True)
+        if row is None:
+            return None
+        row.disabled = disabled
+        await self.s.flush()
+        return Person.model_validate(row)
