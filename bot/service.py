@@ -19,6 +19,7 @@ from bot.rendering import Button, Renderer, Reply
 from conversations.domain import ChannelIdentity, Person
 from conversations.packs import CriteriaPack, TitleKind, load_pack
 from conversations.permissions import Action, Actor, Scope, allowed
+from conversations.text import clean
 from storage.db import Database
 from storage.workflow import WorkflowRepository
 
@@ -238,8 +239,9 @@ class ChatService:
             ):
                 return []  # delivered twice: the first delivery was already answered
             state = await repo.chat_state(inbound.channel, inbound.chat_id)
+            display_name = clean(inbound.display_name)[:200] if inbound.display_name else None
             identity = await repo.identity(
-                inbound.channel, inbound.user_id, inbound.chat_id, inbound.display_name
+                inbound.channel, inbound.user_id, inbound.chat_id, display_name
             )
             person = await repo.person(identity.person_id) if identity.person_id else None
             lang = state.get("lang") or identity.locale or self.t.default

@@ -27,8 +27,14 @@ def fold(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """What we store for free text: NFC, trimmed, inner whitespace collapsed."""
-    return _SPACES.sub(" ", nfc(text)).strip()
+    """What we store for free text: NFC, control characters and lone surrogates dropped (a NUL byte cannot even be
+    stored in PostgreSQL), trimmed, inner whitespace collapsed."""
+    printable = "".join(
+        " " if ch in "\t\n\r" else ch
+        for ch in nfc(text)
+        if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs")
+    )
+    return _SPACES.sub(" ", printable).strip()
 
 
 # Vietnamese number words, folded. "tư" and "lăm"/"nhăm" are the forms used after tens.

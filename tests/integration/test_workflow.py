@@ -15,36 +15,10 @@ from bot.demo import ensure_demo
 from bot.service import Inbound, Push
 from storage.tables import AssessmentLogRow, AssessmentRow, ChannelIdentityRow, HouseholdRow
 from storage.workflow import WorkflowRepository
+from tests.support.chat import Chat
 
 # Answers for a household with 4 members, 2 school-age children, all "yes" / first option.
 FULL_ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
-
-
-class Chat:
-    """One person typing into the bot, reading what it answers."""
-
-    def __init__(self, app: App, user: str) -> None:
-        self.app = app
-        self.user = user
-        self.seen: list[str] = []
-
-    async def say(self, text: str) -> str:
-        inbound = Inbound(
-            "console", self.user, self.user, "text", text=text, display_name=self.user
-        )
-        replies = await self.app.service.handle(inbound)
-        shown = "\n\n".join(r.text for r in replies if not r.replaces_prompt)
-        self.seen.append(shown)
-        return shown
-
-    async def choose(self, label: str) -> str:
-        """Pick a numbered option by (part of) its label, as a person reading the list would."""
-        last = self.seen[-1]
-        for line in last.splitlines():
-            number, dot, rest = line.partition(". ")
-            if dot and number.isdigit() and label in rest:
-                return await self.say(number)
-        raise AssertionError(f"no option {label!r} in:\n{last}")
 
 
 class Pushes:
