@@ -72,7 +72,7 @@ def _wait(state: RetryCallState) -> float:
     error = state.outcome.exception() if state.outcome else None
     if isinstance(error, RetryLater) and error.retry_after is not None:
         return float(error.retry_after)
-    return float(wait_exponential_jitter(initial=0.5, max=30)(state))
+    return float(wait_exponential_jitter(multiplier=0.5, max=30)(state))
 
 
 async def with_retries(

@@ -135,7 +135,7 @@ class Renderer:
             if item.evidence_count:
                 extra += " " + self.say("review-evidence", count=item.evidence_count)
             lines.append(f"{item.number}. {q.label.get(self.lang)} — {shown}{extra}")
-            if self.buttons:
+            if self.buttons and not item.locked:
                 rows.append(
                     (
                         Button(

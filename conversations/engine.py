@@ -127,7 +127,7 @@ class QuestionAsked:
 @dataclass(frozen=True)
 class AnswerRejected:
     question: str | None
-    code: RejectionCode | Literal["review_choice", "unanswered", "stale"]
+    code: RejectionCode | Literal["review_choice", "unanswered", "stale", "locked"]
     params: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -156,6 +156,8 @@ class ReviewItem:
     prefilled: bool
     skipped: bool
     evidence_count: int
+    # A known value that cannot be changed here (no "change" button for it).
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -264,6 +266,7 @@ def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
                 prefilled=q.name in session.prefilled,
                 skipped=q.name in session.skipped,
                 evidence_count=len(session.evidence.get(q.name, [])),
+                locked=_locked(pack, session, q.name),
             )
         )
     return ReviewShown(items=tuple(items), missing=tuple(missing), step=session.step)
@@ -377,15 +380,25 @@ def _command(pack: CriteriaPack, session: Session, kind: CommandKind) -> list[Ev
 
 def _review_input(pack: CriteriaPack, session: Session, text: str) -> list[Event]:
     folded = fold(text)
-    if folded.isdigit():
+    if folded.isdecimal():  # not isdigit(): "²" is a digit int() cannot read
         items = _review(pack, session).items
         index = int(folded)
         if 1 <= index <= len(items):
-            return [_ask(pack, session, items[index - 1].question)]
+            return _edit(pack, session, items[index - 1].question)
     return [
         AnswerRejected(None, "review_choice"),
         _review(pack, session),
     ]
+
+
+def _edit(pack: CriteriaPack, session: Session, name: str) -> list[Event]:
+    if _locked(pack, session, name):
+        return [AnswerRejected(name, "locked"), _review(pack, session)]
+    return [_ask(pack, session, name)]
+
+
+def _locked(pack: CriteriaPack, session: Session, name: str) -> bool:
+    return pack.question(name).locked and name in session.prefilled
 
 
 def _attach(pack: CriteriaPack, session: Session, ref: str) -> list[Event]:
@@ -413,7 +426,7 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
         # Only a question that applies, given the answers so far, can be changed.
         if given.question not in {q.name for q in _asked(pack, session, including=given.question)}:
             return session, [_reprompt(pack, session)]
-        return session, [_ask(pack, session, given.question)]
+        return session, _edit(pack, session, given.question)
     if isinstance(given, PhotoInput):
         return session, _attach(pack, session, given.ref)
     if isinstance(given, OtherInput):

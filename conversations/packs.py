@@ -68,6 +68,9 @@ class Question(_Frozen):
     choices: tuple[Choice, ...] = ()
     # A value the bot may know already (e.g. "clan.gdht_households"); asked only when unknown.
     prefill: str | None = None
+    # A known (prefilled) value the conversation may not change: the household's village is
+    # where it was registered, and the commune's lists follow that, not a typed answer.
+    locked: bool = False
     # Whether a photo of evidence (minh chứng) may be attached to this answer.
     evidence: bool = False
 
@@ -433,9 +436,10 @@ def pack_from_data(data: Any, source: str = "", text: str | None = None) -> Crit
         raise PackError(problems, source) from None
     semantic = check_pack(pack)
     if semantic:
-        raise PackError(
-            [PackProblem(_describe(p, data), m, _line_for(p, lines)) for p, m in semantic], source
-        )
+        found = [PackProblem(_describe(p, data), m, _line_for(p, lines)) for p, m in semantic]
+        # In the order a person reads the file.
+        found.sort(key=lambda p: p.line if p.line is not None else 0)
+        raise PackError(found, source)
     return pack
 
 

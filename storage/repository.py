@@ -383,6 +383,9 @@ class Repository:
         self.s.add(row)
         await self.s.flush()
         await self.log(row.id, created_by, None, "status", "status", None, "draft")
+        # What the bot knew before asking (the village, a clan's counted households).
+        for name, value in row.answers.items():
+            await self.log(row.id, created_by, None, "answer", name, None, value, "prefilled")
         return Assessment.model_validate(row)
 
     async def assessment(self, assessment_id: int) -> Assessment | None:

@@ -51,6 +51,7 @@ rejected-no-previous = This is the first question.
 rejected-no-evidence-here = This question does not take an evidence photo.
 rejected-review-choice = Please type the number of the answer to change, or "submit".
 rejected-unanswered = {$count} question(s) are still unanswered. Please answer them before submitting.
+rejected-locked = This was filled in by the system and cannot be changed here. If it is wrong, please tell your collaborator.
 rejected-stale = That button is out of date. Here is the current question:
 
 evidence-received = Evidence photo received ({$count} in all) for: {$question}

@@ -51,6 +51,7 @@ rejected-no-previous = Dạ, đây là câu đầu tiên.
 rejected-no-evidence-here = Dạ, câu này không cần ảnh minh chứng.
 rejected-review-choice = Dạ, vui lòng gõ số thứ tự câu cần sửa, hoặc «gửi».
 rejected-unanswered = Dạ, còn {$count} câu chưa trả lời. Vui lòng trả lời trước khi gửi.
+rejected-locked = Dạ, thông tin này do hệ thống ghi sẵn, không sửa ở đây được. Nếu sai, vui lòng báo cộng tác viên.
 rejected-stale = Dạ, nút này đã cũ. Mời trả lời câu hiện tại:
 
 evidence-received = Dạ, đã nhận ảnh minh chứng ({$count} ảnh) cho câu: {$question}

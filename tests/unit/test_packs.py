@@ -222,16 +222,20 @@ def test_more_semantic_problems() -> None:
         pass_rule: {total_min: 20}
         """
     )
-    where_and_what = [(line, where.split(".")[-1], message) for line, where, message in found]
-    assert where_and_what == [
-        (12, "id", "id '1' is used twice"),
-        (18, "type", "a scored question must be select_one, select_multiple or yes_no"),
-        (15, "min_points", "min_points is above max_points"),
-        (20, "indicators[1] (1.2)", "an indicator needs either a question or a calculate"),
-        (34, "choices", "select_one needs at least two choices"),
-        (29, "not_applicable_points", "outside the indicator's range"),
-        (9, "max_points", "indicators add up to 25, less than the criterion's 30"),
-        (10, "min_points", "min_points is above max_points"),
+    c = "criteria[0] (1)"
+    assert found == [
+        (9, f"{c}.max_points", "indicators add up to 25, less than the criterion's 30"),
+        (10, f"{c}.min_points", "min_points is above max_points"),
+        (12, f"{c}.indicators[0] (1).id", "id '1' is used twice"),
+        (15, f"{c}.indicators[0] (1).min_points", "min_points is above max_points"),
+        (
+            18,
+            f"{c}.indicators[0] (1).question.type",
+            "a scored question must be select_one, select_multiple or yes_no",
+        ),
+        (20, f"{c}.indicators[1] (1.2)", "an indicator needs either a question or a calculate"),
+        (29, f"{c}.indicators[2] (1.3).not_applicable_points", "outside the indicator's range"),
+        (34, f"{c}.indicators[2] (1.3).question.choices", "select_one needs at least two choices"),
     ]
 
 
