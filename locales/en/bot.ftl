@@ -70,7 +70,7 @@ result-failed-unanswered = Indicator {$target} has no answer.
 result-provisional = Note: some indicators of this criteria set are provisional until the commune issues the official table.
 result-preliminary = This result is preliminary until the collaborator verifies it.
 
-assessment-paused = Saved. When convenient, choose "Continue a draft" to pick up at the same question.
+assessment-paused = Saved. When convenient, choose "Continue…" in the menu to pick up at the same question.
 assessment-already-submitted = This assessment has already been submitted.
 assessment-resumed = Continuing the assessment in progress:
 

@@ -70,7 +70,7 @@ result-failed-unanswered = Chỉ số {$target} chưa có câu trả lời.
 result-provisional = Lưu ý: bộ tiêu chí còn một số chỉ số tạm thời, chờ xã ban hành chính thức.
 result-preliminary = Đây là kết quả sơ bộ, chờ cộng tác viên xác nhận.
 
-assessment-paused = Dạ, đã lưu. Khi nào tiện, chọn «Tiếp tục bản nháp» để làm tiếp đúng câu đang dở.
+assessment-paused = Dạ, đã lưu. Khi nào tiện, chọn «Tiếp tục…» trong trình đơn để làm tiếp đúng câu đang dở.
 assessment-already-submitted = Dạ, phiếu này đã gửi rồi.
 assessment-resumed = Dạ, làm tiếp phiếu đang dở:
 
