@@ -25,11 +25,25 @@ def links(settings: Settings, code: str) -> dict[str, str]:
     }
 
 
-def write_qr(settings: Settings, invite: Invite, directory: Path) -> Path:
+def write_qr(settings: Settings, invite: Invite, directory: Path, caption: str = "") -> Path:
+    """A QR code to print for a meeting, with the place and the code to type on Zalo below
+    it (in DejaVu Sans, which ships with matplotlib and has every Vietnamese letter)."""
+    from matplotlib import font_manager
+    from PIL import Image, ImageDraw, ImageFont
+
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"invite-{invite.role}-{invite.code}.png"
-    image = qrcode.make(links(settings, invite.code)["telegram"])
-    image.save(str(path))
+    code = qrcode.make(links(settings, invite.code)["telegram"], box_size=12).get_image()
+    code = code.convert("RGB")
+    font = ImageFont.truetype(font_manager.findfont("DejaVu Sans"), 28)
+    lines = [line for line in (caption, f"Zalo: gửi mã {invite.code}") if line]
+    sheet = Image.new("RGB", (code.width, code.height + 44 * len(lines) + 20), "white")
+    sheet.paste(code, (0, 0))
+    draw = ImageDraw.Draw(sheet)
+    for i, line in enumerate(lines):
+        width = draw.textlength(line, font=font)
+        draw.text(((code.width - width) / 2, code.height + i * 44), line, fill="black", font=font)
+    sheet.save(str(path))
     return path
 
 
@@ -43,18 +57,20 @@ def describe(settings: Settings, invite: Invite) -> str:
 
 
 async def _find_place(
-    repo: WorkflowRepository, commune: str, village: str | None
+    repo: WorkflowRepository, commune: str, village: str | None, province: str | None = None
 ) -> tuple[int, int | None]:
-    found = await repo.find_commune(commune)
-    if found is None:
-        raise SystemExit(f"Không tìm thấy xã «{commune}» (hoặc có nhiều xã trùng tên).")
-    if village is None:
-        return found.id, None
+    from bot.admin.cli import AdminError, find_commune
     from conversations.text import fold
 
+    try:
+        found, _ = await find_commune(repo.s, commune, province)
+    except AdminError as err:
+        raise SystemExit(str(err)) from None
+    if village is None:
+        return found.id, None
     match = [v for v in await repo.villages(found.id) if fold(v.name) == fold(village)]
     if len(match) != 1:
-        raise SystemExit(f"Không tìm thấy thôn «{village}» ở xã {found.name}.")
+        raise SystemExit(f"no village named “{village}” in {found.name}")
     return found.id, match[0].id
 
 
@@ -62,7 +78,9 @@ async def create(app: App, args: argparse.Namespace) -> int:
     role: Role = args.role
     async with app.db.session() as session:
         repo = WorkflowRepository(session, utc_now())
-        commune_id, village_id = await _find_place(repo, args.commune, args.village)
+        commune_id, village_id = await _find_place(repo, args.commune, args.village, args.province)
+        place = await repo.village(village_id) if village_id else await repo.commune(commune_id)
+        caption = place.name if place else ""
         expires = utc_now() + timedelta(days=args.days) if args.days else None
         multi = args.multi_use or role == "household"
         invite = await repo.add_invite(
@@ -74,14 +92,14 @@ async def create(app: App, args: argparse.Namespace) -> int:
         )
     print(describe(app.settings, invite))
     if not args.no_qr:
-        print(f"  QR: {write_qr(app.settings, invite, Path(args.qr_dir))}")
+        print(f"  QR: {write_qr(app.settings, invite, Path(args.qr_dir), caption)}")
     return 0
 
 
 async def list_invites(app: App, args: argparse.Namespace) -> int:
     async with app.db.session() as session:
         repo = WorkflowRepository(session, utc_now())
-        commune_id, _ = await _find_place(repo, args.commune, None)
+        commune_id, _ = await _find_place(repo, args.commune, None, args.province)
         for invite in await repo.invites(commune_id):
             print(describe(app.settings, invite))
     return 0
@@ -102,6 +120,7 @@ def register(sub: Any, with_app: Any) -> None:
     make.add_argument("--role", required=True, choices=["collaborator", "chair", "household"])
     make.add_argument("--commune", required=True)
     make.add_argument("--village")
+    make.add_argument("--province", help="when two provinces have a commune of that name")
     make.add_argument("--multi-use", action="store_true", help="a QR code for a whole meeting")
     make.add_argument("--days", type=int, default=0, help="expire after this many days")
     make.add_argument("--qr-dir", default="invites", help="where to write the QR code PNG")
@@ -109,6 +128,7 @@ def register(sub: Any, with_app: Any) -> None:
     make.set_defaults(handler=with_app(create))
     listing = invite.add_parser("list", help="the commune's invites")
     listing.add_argument("--commune", required=True)
+    listing.add_argument("--province")
     listing.set_defaults(handler=with_app(list_invites))
     cancel = invite.add_parser("revoke", help="revoke an invite code")
     cancel.add_argument("code")

@@ -68,8 +68,9 @@ def stored(tmp_path: Path) -> list[dict[str, Any]]:
             item["answer_log"] = [
                 r[0]
                 for r in connection.execute(
+                    # Typed answers only: the village the bot knew is logged as "prefilled".
                     "SELECT field FROM assessment_log WHERE assessment_id = ? AND action = 'answer'"
-                    " ORDER BY id",
+                    " AND (note IS NULL OR note != 'prefilled') ORDER BY id",
                     (row["id"],),
                 )
             ]
