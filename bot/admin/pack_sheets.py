@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import yaml
 from openpyxl import Workbook, load_workbook
@@ -84,6 +84,7 @@ SURVEY_COLUMNS = _columns(
     ("max", 8, "number", "Số lớn nhất (câu hỏi số)"),
     ("max_length", 10, "number", "Số ký tự tối đa (câu hỏi chữ); trống là 200"),
     ("prefill", 22, "text", "Giá trị bot đã biết, ví dụ household.head_name"),
+    ("locked", 9, "flag", "yes: giá trị bot đã biết thì không cho sửa trong hội thoại"),
     ("evidence", 10, "flag", "yes: được gửi ảnh minh chứng"),
     ("criterion", 10, "id", "Mã tiêu chí (trang criteria); để trống với câu hỏi thông tin chung"),
     ("indicator", 10, "id", "Mã chỉ số, ví dụ 1.1"),
@@ -163,6 +164,7 @@ QUESTION_ONLY_COLUMNS = (
     "max",
     "max_length",
     "prefill",
+    "locked",
     "evidence",
 )
 DEFAULT_MAX_LENGTH = 200
@@ -215,8 +217,21 @@ class Locations:
         return Cell("workbook")
 
 
-def _problem(cell: Cell, message: str) -> PackProblem:
-    return PackProblem(str(cell), message)
+Found = tuple[Cell, str]  # a problem and the cell it is in
+
+
+def _pack_error(found: Iterable[Found], source: str) -> PackError:
+    """One error naming every problem, in sheet and row order (as a secretary fixes them)."""
+    ordered = sorted(
+        found,
+        # A missing sheet first: it explains problems found elsewhere.
+        key=lambda f: (
+            f[0].row is not None,
+            SHEETS.index(f[0].sheet) if f[0].sheet in SHEETS else len(SHEETS),
+            f[0].row or 0,
+        ),
+    )
+    return PackError([PackProblem(str(cell), message) for cell, message in ordered], source)
 
 
 # --- Reading cells --------------------------------------------------------------------------
@@ -243,10 +258,10 @@ class _Reader:
     """Turns raw cell values into pack values, collecting a problem per bad cell."""
 
     def __init__(self) -> None:
-        self.problems: list[PackProblem] = []
+        self.problems: list[Found] = []
 
     def fail(self, cell: Cell, message: str) -> None:
-        self.problems.append(_problem(cell, message))
+        self.problems.append((cell, message))
 
     def text(self, row: _Row, column: str) -> str | None:
         value = row.values.get(column)
@@ -388,6 +403,7 @@ QUESTION_FIELDS = {
     "max_length": "max_length",
     "choices": "type",
     "prefill": "prefill",
+    "locked": "locked",
     "evidence": "evidence",
 }
 INDICATOR_FIELDS = {
@@ -447,6 +463,10 @@ class _Converter:
 
     def settings(self, rows: list[_Row] | None, data: dict[str, Any]) -> None:
         if rows is None:
+            # The missing sheet is reported; its fields' "required" problems point at it.
+            data["pass_rule"] = {}
+            self.locations.add((), Cell(SETTINGS), SETTINGS_FIELDS)
+            self.locations.add(("pass_rule",), Cell(SETTINGS), PASS_RULE_FIELDS)
             return
         if len(rows) > 1:
             self.read.fail(rows[1].cell(), "settings takes one row of values, under the headers")
@@ -552,6 +572,7 @@ class _Converter:
         _put(q, "max", self.read.number(row, "max"))
         _put(q, "max_length", self.read.integer(row, "max_length"))
         _put(q, "prefill", self.read.text(row, "prefill"))
+        _put(q, "locked", self.read.flag(row, "locked"))
         _put(q, "evidence", self.read.flag(row, "evidence"))
         self.locations.add(path, row.cell(), QUESTION_FIELDS)
         if list_name is not None:
@@ -594,6 +615,7 @@ class _Converter:
         lists: Mapping[str, _ChoiceList],
         criteria: list[dict[str, Any]],
         data: dict[str, Any],
+        criteria_sheet: bool = True,
     ) -> None:
         profile: list[dict[str, Any]] = []
         by_id: dict[str, int] = {}
@@ -603,9 +625,11 @@ class _Converter:
         last_criterion_id = ""
         seen_indicator_row = False
         for row in rows or ():
-            parsed = self.question_type(row)
+            # A bad type is reported; "text" stands in so later references to the question
+            # still resolve instead of producing errors of their own.
+            parsed = self.question_type(row) or ("text", None)
             filled = [c for c in INDICATOR_COLUMNS if row.has(c)]
-            is_indicator = bool(filled) or (parsed is not None and parsed[0] == "calculate")
+            is_indicator = bool(filled) or parsed[0] == "calculate"
             if not is_indicator:
                 if seen_indicator_row:
                     self.read.fail(
@@ -613,9 +637,8 @@ class _Converter:
                         "a question without a criterion (general information) must come "
                         "before the indicator rows",
                     )
-                if parsed is not None:
-                    path: DataPath = ("profile", len(profile))
-                    profile.append(self.question(row, *parsed, lists, path))
+                path: DataPath = ("profile", len(profile))
+                profile.append(self.question(row, *parsed, lists, path))
                 continue
             seen_indicator_row = True
             criterion_id = self.read.text(row, "criterion")
@@ -631,8 +654,9 @@ class _Converter:
                 continue
             ci = by_id.get(criterion_id)
             if ci is None:
-                where = "is not in the criteria sheet"
-                self.read.fail(row.cell("criterion"), f'criterion "{criterion_id}" {where}')
+                if criteria_sheet:  # else the missing sheet is the one problem to report
+                    where = "is not in the criteria sheet"
+                    self.read.fail(row.cell("criterion"), f'criterion "{criterion_id}" {where}')
                 continue
             if ci < last_criterion:
                 self.read.fail(
@@ -653,7 +677,7 @@ class _Converter:
     def indicator(
         self,
         row: _Row,
-        parsed: tuple[str, str | None] | None,
+        parsed: tuple[str, str | None],
         lists: Mapping[str, _ChoiceList],
         path: DataPath,
     ) -> dict[str, Any]:
@@ -666,8 +690,6 @@ class _Converter:
         _put(ind, "not_applicable_points", self.read.number(row, "not_applicable_points"))
         _put(ind, "text", self.read.localized(row, "indicator_text"))
         self.locations.add(path, row.cell(), INDICATOR_FIELDS)
-        if parsed is None:
-            return ind
         kind, list_name = parsed
         if kind == "calculate":
             for column in QUESTION_ONLY_COLUMNS:
@@ -697,26 +719,22 @@ def _parse_number(text: str) -> float | int | None:
     return None
 
 
-def workbook_to_data(wb: Workbook, source: str = "") -> tuple[dict[str, Any], Locations]:
-    """The pack data a workbook holds, and where each part came from.
-
-    Raises PackError (naming sheet, row and column) for cells that cannot be read at all.
-    """
+def workbook_to_data(wb: Workbook) -> tuple[dict[str, Any], Locations, list[Found]]:
+    """The pack data a workbook holds, where each part came from, and the cells that could
+    not be read (their values are left out of the data, or replaced by a placeholder)."""
     convert = _Converter()
     sheets = {name: _read_sheet(wb, name, convert.read) for name in SHEETS}
     data: dict[str, Any] = {}
     convert.settings(sheets[SETTINGS], data)
     lists = convert.choice_lists(sheets[CHOICES])
     criteria = convert.criteria(sheets[CRITERIA])
-    convert.survey(sheets[SURVEY], lists, criteria, data)
-    if convert.read.problems:
-        raise PackError(convert.read.problems, source)
+    convert.survey(sheets[SURVEY], lists, criteria, data, sheets[CRITERIA] is not None)
     # The YAML layout's key order, so the written file reads like the shipped packs.
     order = ("spec_version", "id", "version", "title", "name", "source", "note", "profile")
     ordered = {k: data[k] for k in order if k in data}
     ordered["criteria"] = data["criteria"]
     ordered["pass_rule"] = data["pass_rule"]
-    return ordered, convert.locations
+    return ordered, convert.locations, convert.read.problems
 
 
 def _friendly(error: Mapping[str, Any]) -> str:
@@ -742,45 +760,103 @@ def _friendly(error: Mapping[str, Any]) -> str:
     return str(error["msg"])
 
 
-def validate_data(data: dict[str, Any], locations: Locations, source: str = "") -> CriteriaPack:
-    """Validate converted data with conversations.packs, naming cells instead of YAML paths."""
+def check_data(data: dict[str, Any], locations: Locations) -> list[Found]:
+    """What conversations.packs finds wrong with converted data, by cell instead of path."""
     try:
         migrated = migrate(copy.deepcopy(data))
     except PackError as err:
-        cell = locations.find(("spec_version",))
-        raise PackError([_problem(cell, p.message) for p in err.problems], source) from None
+        return [(locations.find(("spec_version",)), p.message) for p in err.problems]
     try:
         pack = CriteriaPack.model_validate(migrated)
     except ValidationError as err:
-        problems = [_problem(locations.find(e["loc"]), _friendly(e)) for e in err.errors()]
-        raise PackError(problems, source) from None
-    semantic = check_pack(pack)
-    if semantic:
-        raise PackError([_problem(locations.find(p), m) for p, m in semantic], source)
-    # The one authoritative check, exactly as a YAML pack is loaded.
-    return pack_from_data(migrated, source)
+        errors = err.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        found = [
+            (locations.find(loc), _friendly(e))
+            for e, loc in zip(errors, locs, strict=True)
+            # As in pack_from_data: a list whose items were invalid is then "too short" too.
+            if not (
+                e["type"] == "too_short"
+                and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs)
+            )
+        ]
+        if all(loc and loc[0] in SETTINGS_PLACEHOLDERS for loc in locs):
+            # Only the settings row is wrong: check the questionnaire too, with stand-ins for
+            # the bad settings, so the secretary sees every problem in one go.
+            patched = dict(migrated)
+            for loc in locs:
+                patched[str(loc[0])] = SETTINGS_PLACEHOLDERS[str(loc[0])]
+            try:
+                pack = CriteriaPack.model_validate(patched)
+            except ValidationError:
+                return found
+            found += [
+                (locations.find(path), message)
+                for path, message in check_pack(pack)
+                if path[0] not in SETTINGS_PLACEHOLDERS
+            ]
+        return found
+    return [(locations.find(path), message) for path, message in check_pack(pack)]
 
 
-def read_workbook(path: str | Path) -> Workbook:
+# Harmless values for the settings row's fields, used only to reach the other checks.
+SETTINGS_PLACEHOLDERS: dict[str, Any] = {
+    "id": "placeholder",
+    "version": "0",
+    "title": "household",
+    "name": {"vi": "?"},
+    "source": {"vi": "?"},
+    "note": None,
+    "pass_rule": {"total_min": 0},
+}
+
+
+def read_workbook(path: str | Path | IO[bytes]) -> Workbook:
     """Open an .xlsx file, turning "not a workbook" into a PackError."""
     try:
         # data_only: a formula cell counts as the value Excel last calculated for it.
         return load_workbook(path, data_only=True)
     except Exception as err:  # openpyxl raises several unrelated types for a bad file
-        raise PackError(
-            [PackProblem("workbook", f"cannot be opened as an .xlsx workbook ({err})")], str(path)
+        raise _pack_error(
+            [(Cell("workbook"), f"cannot be opened as an .xlsx workbook ({err})")],
+            str(path) if isinstance(path, str | Path) else "",
         ) from None
 
 
 def import_workbook(wb: Workbook, source: str = "") -> tuple[dict[str, Any], CriteriaPack]:
-    """The YAML pack data and the validated pack a workbook holds."""
-    data, locations = workbook_to_data(wb, source)
-    return data, validate_data(data, locations, source)
+    """The YAML pack data and the validated pack a workbook holds.
+
+    Raises PackError naming the sheet, row and column of every problem found, all at once.
+    """
+    data, locations, unreadable = workbook_to_data(wb)
+    found = list(unreadable)
+    # A row (or sheet) already reported would only repeat itself: "type is unknown", then
+    # "a scored question must be select_one..." for the placeholder put in its place. The
+    # settings sheet is one row of unrelated values, so there only the same cell counts.
+    cells = {cell for cell, _ in unreadable}
+    rows = {(c.sheet, c.row) for c in cells if c.sheet != SETTINGS or c.row is None}
+    for cell, message in check_data(data, locations):
+        if cell in cells or (cell.sheet, cell.row) in rows or (cell.sheet, None) in rows:
+            continue
+        found.append((cell, message))
+    if found:
+        raise _pack_error(found, source)
+    # The one authoritative check, exactly as a YAML pack is loaded.
+    return data, pack_from_data(data, source)
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Indents list items under their key, as the hand-written packs do."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 def data_to_yaml(data: Mapping[str, Any], source: str = "") -> str:
     header = f"# Converted from {Path(source).name} by `hoctap pack import`.\n" if source else ""
-    body = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(
+        dict(data), Dumper=_IndentedDumper, allow_unicode=True, sort_keys=False, width=100
+    )
     return header + body
 
 
@@ -848,6 +924,7 @@ def _question_row(
         "max": _num(q.max),
         "max_length": q.max_length if q.max_length != DEFAULT_MAX_LENGTH else None,
         "prefill": q.prefill,
+        "locked": _yes(q.locked),
         "evidence": _yes(q.evidence),
     }
 

@@ -1,0 +1,378 @@
+"""Importing administrative units (province → commune → village) from CSV or XLSX.
+
+The import is idempotent: names are matched accent- and case-insensitively (the `name_key`
+columns hold `fold(name)`), so running the same file twice, or a file typed without
+diacritics, finds the rows already there instead of creating new ones. Bad rows are reported
+by line and skipped; the good ones are imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from conversations.text import clean, fold
+from storage.db import Database
+from storage.repository import Repository
+from storage.tables import CommuneRow, ProvinceRow, VillageRow
+
+T = TypeVar("T")
+MAX_NAME = 200  # the name columns are String(200)
+
+# Header spellings accepted for each column, compared after folding (so "Tỉnh" = "tinh").
+HEADERS: dict[str, frozenset[str]] = {
+    "province": frozenset({"province", "tinh", "tinh thanh pho", "tinh thanh"}),
+    "commune": frozenset(
+        {"commune", "xa", "xa phuong", "xa phuong dac khu", "phuong xa", "commune ward"}
+    ),
+    "village": frozenset(
+        {"village", "thon", "thon ban", "thon to dan pho", "thon ban to dan pho", "to dan pho"}
+    ),
+    "difficult_area": frozenset(
+        {"difficult area", "difficult", "vung kho khan", "vung dac biet kho khan", "kho khan"}
+    ),
+}
+REQUIRED_HEADERS = ("province", "commune")
+FLAG_TRUE = frozenset({"co", "yes", "y", "1", "x", "true"})
+FLAG_FALSE = frozenset({"khong", "no", "n", "0", "false"})
+
+
+class UnitsFileError(ValueError):
+    """The file as a whole cannot be read (wrong format, no header, missing columns)."""
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    line: int
+    province: str
+    commune: str
+    village: str | None
+    # None: the file does not say, so an existing commune keeps its flag.
+    difficult_area: bool | None
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    bad: list[BadRow] = field(default_factory=list)
+    # Names matched loosely ("kim lien" taken as "Xã Kim Liên"), shown so a wrong guess is seen.
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = []
+        for kind, plural in (
+            ("province", "provinces"),
+            ("commune", "communes"),
+            ("village", "villages"),
+        ):
+            parts.append(f"{plural}: {self.created[kind]} created, {self.updated[kind]} updated")
+        return f"{self.rows} good row(s); " + "; ".join(parts) + f"; {len(self.bad)} bad row(s)"
+
+
+# --- Reading the file ---------------------------------------------------------------------
+
+
+def _header_key(value: Any) -> str | None:
+    # "Vùng khó khăn (có/không)": an explanation in brackets is not part of the name.
+    text = re.sub(r"\(.*?\)", " ", str(value or ""))
+    words = re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return next((column for column, names in HEADERS.items() if words in names), None)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return clean(str(value))
+
+
+def _records(path: Path) -> list[tuple[int, list[Any]]]:
+    """(line, cells) for every row of the file, the header included."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as err:  # openpyxl raises several unrelated types for a bad file
+            raise UnitsFileError(f"cannot be opened as an .xlsx workbook ({err})") from None
+        ws = wb.worksheets[0]
+        rows = [(n, list(r)) for n, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+        wb.close()
+        return rows
+    if suffix not in (".csv", ".txt"):
+        raise UnitsFileError("expected a .csv or .xlsx file")
+    try:
+        # utf-8-sig: Excel's "CSV UTF-8" starts with a byte-order mark.
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnitsFileError(
+            "is not UTF-8: in Excel choose Save As → “CSV UTF-8 (Comma delimited)”"
+        ) from None
+    first = text.split("\n", 1)[0]
+    # Excel writes ";" between cells where the decimal separator is "," (as in Vietnam).
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[Any]]] = []
+    start = 1
+    for cells in reader:
+        records.append((start, cells))
+        start = reader.line_num + 1  # a quoted cell may span lines
+    return records
+
+
+def parse_flag(value: Any) -> tuple[bool | None, bool]:
+    """(flag, understood): có/không, yes/no, 1/0, x, or blank (None)."""
+    word = fold(_text(value))
+    if not word:
+        return None, True
+    if word in FLAG_TRUE:
+        return True, True
+    if word in FLAG_FALSE:
+        return False, True
+    return None, False
+
+
+def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
+    """The good rows and the bad ones (by line) of a units file."""
+    file = Path(path)
+    records = _records(file)
+    while records and not any(_text(v) for v in records[0][1]):
+        records.pop(0)  # blank lines above the header
+    if not records:
+        raise UnitsFileError("is empty")
+    header_line, header = records[0]
+    columns: dict[str, int] = {}
+    for index, value in enumerate(header):
+        key = _header_key(value)
+        if key is not None and key not in columns:
+            columns[key] = index
+    missing = [c for c in REQUIRED_HEADERS if c not in columns]
+    if missing:
+        raise UnitsFileError(
+            f"line {header_line}: no {', '.join(missing)} column; the header row needs "
+            "province, commune, village, difficult_area"
+        )
+
+    def cell(cells: list[Any], column: str) -> Any:
+        index = columns.get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    good: list[UnitRow] = []
+    bad: list[BadRow] = []
+    # The first line that set each commune's flag, so a contradiction names both lines.
+    flags: dict[tuple[str, str], tuple[bool, int]] = {}
+    for line, cells in records[1:]:
+        if not any(_text(v) for v in cells):
+            continue
+        province = _text(cell(cells, "province"))
+        commune = _text(cell(cells, "commune"))
+        village = _text(cell(cells, "village")) or None
+        raw_flag = cell(cells, "difficult_area")
+        flag, understood = parse_flag(raw_flag)
+        problems: list[str] = []
+        if not fold(province):
+            problems.append("province is empty")
+        if not fold(commune):
+            problems.append("commune is empty")
+        problems += [
+            f"{label} is longer than {MAX_NAME} characters"
+            for label, name in (("province", province), ("commune", commune), ("village", village))
+            if name and len(name) > MAX_NAME
+        ]
+        if village is not None and not fold(village):
+            problems.append(f"village “{village}” has no letters or digits")
+        if not understood:
+            problems.append(
+                f"difficult_area “{_text(raw_flag)}” is not có/không, yes/no, 1/0, x or blank"
+            )
+        commune_key = (fold(province), fold(commune))
+        if flag is not None and not problems:
+            earlier = flags.get(commune_key)
+            if earlier is not None and earlier[0] != flag:
+                problems.append(
+                    f"difficult_area contradicts line {earlier[1]} for the same commune"
+                )
+            elif earlier is None:
+                flags[commune_key] = (flag, line)
+        if problems:
+            bad.append(BadRow(line, "; ".join(problems)))
+            continue
+        good.append(UnitRow(line, province, commune, village, flag))
+    return good, bad
+
+
+# --- Matching names -----------------------------------------------------------------------
+
+# Words in front of a name that people often leave out: "Xã Kim Liên" is "Kim Liên" (folded,
+# longest first). Villages are matched exactly: their prefixes ("bản", "tổ") are also words.
+PREFIXES: dict[str, tuple[str, ...]] = {
+    "province": ("thanh pho", "tinh", "tp"),
+    "commune": ("thi tran", "dac khu", "phuong", "xa"),
+}
+
+
+def split_prefix(key: str, level: str) -> tuple[str, str]:
+    """("xa", "kim lien") for the folded key "xa kim lien"."""
+    for prefix in PREFIXES.get(level, ()):
+        if key.startswith(prefix + " "):
+            return prefix, key[len(prefix) + 1 :]
+    return "", key
+
+
+def same_place(stored_key: str, typed_key: str, level: str) -> bool:
+    """Whether a typed name means a stored one: equal when folded, or equal once a prefix
+    that only one of them has is dropped ("Phường X" and "Xã X" stay different)."""
+    if stored_key == typed_key:
+        return True
+    stored_prefix, stored_bare = split_prefix(stored_key, level)
+    typed_prefix, typed_bare = split_prefix(typed_key, level)
+    return stored_bare == typed_bare and not (stored_prefix and typed_prefix)
+
+
+def pick(rows: list[T], key_of: Callable[[T], str], typed: str, level: str) -> list[T]:
+    """The rows a typed name means: the exact match, else every prefix-tolerant one."""
+    key = fold(typed)
+    exact = [r for r in rows if key_of(r) == key]
+    return exact or [r for r in rows if same_place(key_of(r), key, level)]
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def _has_marks(name: str) -> bool:
+    """Whether a name carries Vietnamese diacritics (or đ)."""
+    decomposed = unicodedata.normalize("NFD", name)
+    return "đ" in name.casefold() or any(unicodedata.combining(ch) for ch in decomposed)
+
+
+def _better(old: str, new: str) -> bool:
+    # A name first typed without diacritics gets them when a later file has them; other
+    # differences (case, spacing, a prefix) keep the stored spelling, so a re-import changes
+    # nothing.
+    return fold(old) == fold(new) and not _has_marks(old) and _has_marks(new)
+
+
+class _Ambiguous(Exception):
+    pass
+
+
+async def _unit(
+    session: AsyncSession,
+    table: Any,
+    parent: Any,
+    typed: str,
+    level: str,
+    line: int,
+    report: ImportReport,
+) -> Any | None:
+    """The existing row a typed name means (None: create it); _Ambiguous if several."""
+    rows = list(await session.scalars(select(table).where(parent)))
+    found = pick(rows, lambda r: str(r.name_key), typed, level)
+    if len(found) > 1:
+        names = ", ".join(sorted(str(r.name) for r in found))
+        raise _Ambiguous(f"{level} “{typed}” could be {names}: write the full name")
+    if found and found[0].name_key != fold(typed):
+        report.notes.append(f"line {line}: {level} “{typed}” taken as {found[0].name}")
+    return found[0] if found else None
+
+
+async def import_units(
+    db: Database, rows: list[UnitRow], now: datetime, report: ImportReport | None = None
+) -> ImportReport:
+    """Create or update every row in one transaction."""
+    report = report or ImportReport()
+    async with db.session() as session:
+        repo = Repository(session, now)
+        for row in rows:
+            try:
+                await _import_row(session, repo, row, report)
+            except _Ambiguous as err:
+                report.bad.append(BadRow(row.line, str(err)))
+        report.bad.sort(key=lambda b: b.line)
+    return report
+
+
+async def _import_row(
+    session: AsyncSession, repo: Repository, row: UnitRow, report: ImportReport
+) -> None:
+    province_row = await _unit(
+        session, ProvinceRow, true(), row.province, "province", row.line, report
+    )
+    if province_row is None:
+        province_id = (await repo.ensure_province(row.province)).id
+        report.created["province"] += 1
+    else:
+        province_id = province_row.id
+        if _better(province_row.name, row.province):
+            await repo.rename_unit("province", province_id, row.province)
+            report.updated["province"] += 1
+
+    commune_row = await _unit(
+        session,
+        CommuneRow,
+        CommuneRow.province_id == province_id,
+        row.commune,
+        "commune",
+        row.line,
+        report,
+    )
+    if commune_row is None:
+        commune = await repo.ensure_commune(
+            province_id, row.commune, difficult_area=bool(row.difficult_area)
+        )
+        commune_id = commune.id
+        report.created["commune"] += 1
+    else:
+        commune_id = commune_row.id
+        changed = False
+        if row.difficult_area is not None and row.difficult_area != commune_row.difficult_area:
+            await repo.set_difficult_area(commune_id, row.difficult_area)
+            changed = True
+        if _better(commune_row.name, row.commune):
+            await repo.rename_unit("commune", commune_id, row.commune)
+            changed = True
+        report.updated["commune"] += int(changed)
+
+    if row.village is not None:
+        village_row = await _unit(
+            session,
+            VillageRow,
+            VillageRow.commune_id == commune_id,
+            row.village,
+            "village",
+            row.line,
+            report,
+        )
+        if village_row is None:
+            await repo.ensure_village(commune_id, row.village)
+            report.created["village"] += 1
+        elif _better(village_row.name, row.village):
+            await repo.rename_unit("village", village_row.id, row.village)
+            report.updated["village"] += 1
+    report.rows += 1

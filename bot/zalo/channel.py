@@ -1,0 +1,208 @@
+"""Sending channel-neutral replies to a Zalo chat.
+
+Zalo's Bot API has text (1..2000 characters), photos by URL and the typing action: no buttons,
+no editing, no files. So a reply's buttons are dropped (the service already wrote its options
+as numbered text for a channel without buttons), Telegram's edit-in-place echo of a choice is
+skipped, long text is split, a picture goes out by URL when the bot can serve it, and what
+cannot be sent at all (a file, a picture with nowhere to serve it) is replaced by a short note.
+
+Every call that shows something goes through the same steps as on Telegram: wait for a slot
+(5 messages/s overall and 1/s per chat, since Zalo publishes no limits), call, translate
+Zalo's errors into the shared outcomes (`RetryLater`, `Unreachable`) for `with_retries`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any, Final, TypeVar
+
+from aiolimiter import AsyncLimiter
+
+from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
+from bot.i18n import Translator
+from bot.rendering import Reply
+from bot.textsplit import split_text
+from bot.zalo.client import (
+    TEXT_LIMIT,
+    ZaloBotClient,
+    ZaloError,
+    ZaloForbidden,
+    ZaloNetworkError,
+    ZaloRetryAfter,
+    ZaloServerError,
+)
+from storage.db import Database
+
+from .convert import CHANNEL
+from .identities import chat_locale, set_unreachable
+from .media import MediaStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# The Zalo Bot Platform publishes no rate limits: domain.md §7 sets these ceilings.
+DEFAULT_RATE: Final = 5.0
+DEFAULT_CHAT_RATE: Final = 1.0
+# Pushes (digests, notices) get less than the whole overall rate, so that answers to people
+# who are chatting still go out while a digest is being sent to every chair.
+DEFAULT_PUSH_RATE: Final = 4.0
+
+
+class ZaloLimits(ChannelLimits):
+    """Zalo's ceilings: `per_second` overall, `per_chat_per_second` in each chat, and pushes
+    also under the lower `push_per_second`."""
+
+    def __init__(
+        self,
+        per_second: float = DEFAULT_RATE,
+        per_chat_per_second: float = DEFAULT_CHAT_RATE,
+        *,
+        push_per_second: float = DEFAULT_PUSH_RATE,
+    ) -> None:
+        super().__init__(per_second, per_chat_per_second)
+        self.pushes = AsyncLimiter(min(push_per_second, per_second), 1)
+
+    @asynccontextmanager
+    async def push_slot(self, chat_id: str) -> AsyncIterator[None]:
+        async with self.pushes, self.slot(chat_id):
+            yield
+
+
+def translate_error(error: ZaloError) -> Exception:
+    """Zalo's error → the shared outcome the retry policy understands (or the error itself)."""
+    if isinstance(error, ZaloRetryAfter):
+        return RetryLater(str(error), retry_after=error.retry_after)
+    if isinstance(error, ZaloServerError | ZaloNetworkError):
+        # 5xx, a garbled answer, a timeout or a refused connection: all worth another try.
+        return RetryLater(str(error))
+    if isinstance(error, ZaloForbidden):
+        return Unreachable(str(error))
+    return error
+
+
+class ZaloChannel:
+    """The `Channel` for Zalo: `send` is the push path (outbox, digests); `reply` answers a
+    person who just wrote. Both raise `Unreachable` (after flagging the person) when they
+    blocked the bot, and `RetryLater` when Zalo kept failing."""
+
+    name = CHANNEL
+    has_buttons = False
+
+    def __init__(
+        self,
+        client: ZaloBotClient,
+        translator: Translator,
+        *,
+        db: Database | None = None,
+        limits: ZaloLimits | None = None,
+        media: MediaStore | None = None,
+        attempts: int = 6,
+        backoff: bool = True,
+    ) -> None:
+        self.client = client
+        self.t = translator
+        self.db = db
+        self.limits = limits or ZaloLimits()
+        self.media = media
+        self.attempts = attempts
+        self.backoff = backoff
+
+    # --- the Channel protocol ------------------------------------------------------------
+
+    async def send(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        """Push replies to a chat nobody is waiting in (digests, notices)."""
+        await self._deliver(chat_id, replies, push=True)
+
+    # --- answering a person --------------------------------------------------------------
+
+    async def reply(self, chat_id: str, replies: Sequence[Reply]) -> None:
+        await self._deliver(chat_id, replies, push=False)
+
+    async def typing(self, chat_id: str) -> None:
+        """Show "typing…"; only a courtesy, so never retried, paced or allowed to fail."""
+        try:
+            await self.client.send_chat_action(chat_id, "typing")
+        except Exception as error:
+            log.debug("zalo: typing indicator in %s failed: %s", chat_id, error)
+
+    async def say(self, chat_id: str, message_id: str, **args: Any) -> str:
+        """One of the channel's own strings, in the language the person chose."""
+        lang = None
+        if self.db is not None:
+            try:
+                lang = await chat_locale(self.db, chat_id)
+            except Exception:
+                log.exception("zalo: could not read the language of chat %s", chat_id)
+        return self.t(lang or self.t.default, message_id, **args)
+
+    # --- internals -----------------------------------------------------------------------
+
+    async def _deliver(self, chat_id: str, replies: Sequence[Reply], *, push: bool) -> None:
+        try:
+            for reply in replies:
+                await self._one(chat_id, reply, push)
+        except Unreachable:
+            log.warning("zalo chat %s is unreachable (the person blocked the bot)", chat_id)
+            if self.db is not None:
+                await set_unreachable(self.db, chat_id)
+            raise
+
+    async def _one(self, chat_id: str, reply: Reply, push: bool) -> None:
+        if reply.replaces_prompt:
+            # Telegram edits the question to show the choice made; Zalo cannot edit, and the
+            # next question follows at once, so echoing the choice would only add noise.
+            return
+        text = reply.text
+        photo_url: str | None = None
+        if reply.photo is not None:
+            photo_url = self.media.publish(reply.photo) if self.media is not None else None
+            if photo_url is None:
+                text = _append(text, await self.say(chat_id, "zalo-photo-unavailable"))
+        if reply.document is not None:
+            filename = reply.document[0]
+            text = _append(
+                text, await self.say(chat_id, "zalo-document-unavailable", filename=filename)
+            )
+        for chunk in split_text(text, TEXT_LIMIT):
+            await self._call(chat_id, push, partial(self.client.send_message, chat_id, chunk))
+        if photo_url is not None:
+            await self._call(chat_id, push, partial(self.client.send_photo, chat_id, photo_url))
+
+    async def _call(self, chat_id: str, push: bool, operation: Callable[[], Awaitable[T]]) -> T:
+        """One Bot API call that shows something in the chat: paced and retried."""
+
+        async def attempt() -> T:
+            slot = self.limits.push_slot if push else self.limits.slot
+            async with slot(chat_id):
+                try:
+                    return await operation()
+                except ZaloError as error:
+                    translated = translate_error(error)
+                    if translated is error:
+                        # A 400 and the like: the message itself is wrong, trying again cannot
+                        # help.
+                        log.error("zalo refused a message to %s: %s", chat_id, error)
+                        raise
+                    if isinstance(translated, RetryLater):
+                        log.info("zalo: %s; retrying", error)
+                    raise translated from error
+
+        return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
+
+
+def _append(text: str, note: str) -> str:
+    return f"{text.rstrip()}\n\n{note}" if text.strip() else note
+
+
+async def keep_typing(channel: ZaloChannel, chat_id: str, *, every: float = 4.5) -> None:
+    """Repeat the typing action while an answer is prepared and sent (run as a task, cancel
+    when done): Zalo shows it for a few seconds only, and pacing at 1 message/s per chat can
+    make a long answer take longer than that."""
+    while True:
+        await channel.typing(chat_id)
+        await asyncio.sleep(every)
