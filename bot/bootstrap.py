@@ -33,5 +33,20 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
     db = Database(settings.database_url)
     packs = PackLibrary.from_directory(settings.packs_dir)
     translator = Translator(settings.locales_dir, settings.default_locale)
-    service = ChatService(db, packs, translator, clock=clock, timezone=settings.timezone)
+    from bot.reports import make_report_hook
+    from bot.reports.notices import queue_pushes
+    from bot.reports.service import Reports
+
+    # Notices to other people go through the reports' outbox, in the same transaction as the
+    # change they announce; /baocao and the report buttons are answered by the reports.
+    reports = Reports(db, packs, translator, settings, clock)
+    service = ChatService(
+        db,
+        packs,
+        translator,
+        clock=clock,
+        timezone=settings.timezone,
+        push_sink=queue_pushes,
+        report_hook=make_report_hook(reports),
+    )
     return App(settings, db, packs, translator, service)

@@ -1,24 +1,122 @@
-"""Start every channel whose token is set; the terminal chat when none is."""
+"""Start every channel whose token is set; the terminal chat when none is.
+
+Channels run side by side until SIGTERM or SIGINT; then each stops taking updates, finishes
+the ones in progress and closes. Channels in webhook mode share one web server
+(WEBHOOK_HOST:WEBHOOK_PORT), which also answers GET /healthz.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from typing import Protocol
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 
 
+class ChannelRunner(Protocol):
+    """A channel that talks to people until `stop` is set."""
+
+    name: str
+
+    def register(self, web_app: web.Application) -> bool:
+        """Add its webhook routes to the shared server; False when it needs none (polling)."""
+        ...
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+def _runners(app: App) -> list[ChannelRunner]:
+    runners: list[ChannelRunner] = []
+    if app.settings.telegram_bot_token:
+        from bot.telegram import TelegramRunner
+
+        runners.append(TelegramRunner.from_app(app))
+    if app.settings.zalo_bot_token:
+        from bot.zalo import ZaloRunner
+
+        runners.append(ZaloRunner.from_app(app))
+    return runners
+
+
 async def run_channels(app: App) -> int:
     from bot.demo import ensure_demo
 
     await ensure_demo(app.db)
-    tasks: list[asyncio.Task[None]] = []
-    if not tasks:
+    runners = _runners(app)
+    if not runners:
         from bot.console.chat import run_console
 
         await run_console(app.service)
         return 0
-    await asyncio.gather(*tasks)
-    return 0
+    _configure_logging()
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    web_app = web.Application()
+    web_app.router.add_get("/healthz", _health([r.name for r in runners]))
+    wants_server = [runner.register(web_app) for runner in runners]
+    server = await _serve(web_app, app) if any(wants_server) else None
+    tasks = [asyncio.create_task(r.run(stop), name=f"channel-{r.name}") for r in runners]
+    # Reports (issue 5): scheduled digests and reminders, delivered through the outbox by each
+    # channel's own sender (which paces and retries), stopping with the channels.
+    senders = {r.name: r.channel for r in runners if hasattr(r, "channel")}
+    if senders:
+        from bot.reports.runner import run_reports
+
+        tasks.append(asyncio.create_task(run_reports(app, senders, stop), name="reports"))
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        # One channel failed (or all ended): stop the others too, gracefully.
+        stop.set()
+        await asyncio.wait(tasks)
+    finally:
+        if server is not None:
+            await server.cleanup()
+    failed = [t for t in tasks if not t.cancelled() and t.exception() is not None]
+    for task in failed:
+        log.error("channel %s failed", task.get_name(), exc_info=task.exception())
+    return 1 if failed else 0
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        # Not possible off the main thread or on Windows: then Ctrl-C simply ends the process.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, _request_stop, stop, sig)
+
+
+def _request_stop(stop: asyncio.Event, sig: signal.Signals) -> None:
+    log.info("%s received: stopping", sig.name)
+    stop.set()
+
+
+def _health(channels: list[str]) -> Handler:
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "channels": channels})
+
+    return healthz
+
+
+async def _serve(web_app: web.Application, app: App) -> web.AppRunner:
+    host, port = app.settings.webhook_host, app.settings.webhook_port
+    # shutdown_timeout: requests still open when we stop get this long to finish.
+    runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=5.0)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    log.info("webhook server listening on %s:%s", host, port)
+    return runner

@@ -127,7 +127,7 @@ def _pack_score(args: argparse.Namespace) -> int:
 
 
 # Modules that add their own subcommands: each has `register(sub, with_app)`.
-REGISTRARS: list[str] = ["bot.invites", "bot.admin.cli"]
+REGISTRARS: list[str] = ["bot.invites", "bot.admin.cli", "bot.reports.cli"]
 
 
 def parser() -> argparse.ArgumentParser:

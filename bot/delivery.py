@@ -23,6 +23,7 @@ from tenacity import (
 from bot.rendering import Reply
 
 T = TypeVar("T")
+MAX_CHATS = 10_000
 
 
 class Unreachable(Exception):
@@ -47,24 +48,43 @@ class Channel(Protocol):
 
 
 class ChannelLimits:
-    """Overall and per-chat message rates (Telegram: ~30/s and 1/s per chat; Zalo: 5/s, 1/s)."""
+    """A channel's send rates: `per_second` overall; each chat `per_chat_per_second` on
+    average with bursts of `chat_burst` (answering a tap takes an edit and the next question at
+    once); pushes (digests, notices) also under `push_per_second`, so the answers to people
+    who are chatting keep a share."""
 
-    def __init__(self, per_second: float, per_chat_per_second: float = 1.0) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        per_chat_per_second: float = 1.0,
+        *,
+        push_per_second: float | None = None,
+        chat_burst: int = 1,
+    ) -> None:
         self.overall = AsyncLimiter(per_second, 1)
+        self.pushes = AsyncLimiter(min(push_per_second or per_second, per_second), 1)
         self.per_chat_rate = per_chat_per_second
+        self.chat_burst = max(1, chat_burst)
         # Bounded: a limiter per recently active chat is enough to keep per-chat pacing.
         self._chats: OrderedDict[str, AsyncLimiter] = OrderedDict()
 
     def _chat(self, chat_id: str) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(1, 1 / self.per_chat_rate)
+        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(
+            self.chat_burst, self.chat_burst / self.per_chat_rate
+        )
         self._chats[chat_id] = limiter
-        while len(self._chats) > 10_000:
+        while len(self._chats) > MAX_CHATS:
             self._chats.popitem(last=False)
         return limiter
 
     @asynccontextmanager
     async def slot(self, chat_id: str) -> AsyncIterator[None]:
         async with self._chat(chat_id), self.overall:
+            yield
+
+    @asynccontextmanager
+    async def push_slot(self, chat_id: str) -> AsyncIterator[None]:
+        async with self.pushes, self.slot(chat_id):
             yield
 
 

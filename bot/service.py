@@ -213,6 +213,7 @@ class ChatService:
         channels_with_buttons: Sequence[str] = ("telegram",),
         push_sink: PushSink | None = None,
         report_hook: ReportHook | None = None,
+        push_channels: Sequence[str] = ("telegram", "zalo"),
     ) -> None:
         self.db = db
         self.packs = packs
@@ -221,6 +222,7 @@ class ChatService:
         self.tz = ZoneInfo(timezone)
         self.channels_with_buttons = frozenset(channels_with_buttons)
         self.push_sink = push_sink
+        self.push_channels = frozenset(push_channels)
         self.report_hook = report_hook
 
     def year(self) -> int:
@@ -234,10 +236,12 @@ class ChatService:
 
         async with self.db.session() as session:
             repo = WorkflowRepository(session, self.clock())
-            if inbound.update_key and not await repo.claim_update(
-                inbound.channel, inbound.update_key
-            ):
-                return []  # delivered twice: the first delivery was already answered
+            # Delivered twice (a crash before the channel confirmed it, a webhook retry): the
+            # first delivery was applied; the person may not have seen its reply, so show
+            # where they are instead of applying it again.
+            duplicate = bool(inbound.update_key) and not await repo.claim_update(
+                inbound.channel, str(inbound.update_key)
+            )
             state = await repo.chat_state(inbound.channel, inbound.chat_id)
             display_name = clean(inbound.display_name)[:200] if inbound.display_name else None
             identity = await repo.identity(
@@ -250,7 +254,10 @@ class ChatService:
             if person is not None and person.role == "household":
                 household = await repo.household_of(person.id)
                 turn.household_id = household.id if household else None
-            await router.dispatch(self, turn)
+            if duplicate:
+                await router.reshow(self, turn)
+            else:
+                await router.dispatch(self, turn)
             await repo.save_chat_state(inbound.channel, inbound.chat_id, turn.state)
             if turn.notices:
                 await self._queue_notices(repo, turn.notices)
@@ -261,6 +268,8 @@ class ChatService:
         pushes: list[Push] = []
         for index, notice in enumerate(notices):
             for identity in await repo.identities_of(notice.person_id):
+                if identity.channel not in self.push_channels:
+                    continue  # the terminal chat cannot be reached when nobody is at it
                 text = self.t(identity.locale or self.t.default, notice.message_id, **notice.args)
                 key = (
                     f"notice:{notice.message_id}:{notice.person_id}:{repo.now.isoformat()}:{index}"

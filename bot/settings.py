@@ -32,6 +32,24 @@ class Settings(BaseSettings):
     # A link that opens the bot in Zalo, printed with invites (the code is then typed).
     zalo_bot_link: str | None = None
 
+    # Zalo
+    # Where the web server takes Zalo's webhook; unset: the path of ZALO_WEBHOOK_URL, else
+    # /zalo/webhook. ZALO_WEBHOOK_SECRET unset: a random one per run (sent in setWebhook).
+    zalo_webhook_path: str | None = None
+    # Zalo publishes no rate limits: at most 5 messages/s overall and 1/s per chat; pushes
+    # (digests, notices) at most 4/s so that answers to people who are chatting still go out.
+    zalo_rate_per_second: float = 5.0
+    zalo_push_rate_per_second: float = 4.0
+    zalo_chat_rate_per_second: float = 1.0
+    zalo_request_timeout: float = 20.0
+    zalo_polling_timeout: int = 25
+    # Zalo's sendPhoto takes a URL only. With ZALO_MEDIA_URL (the public address of
+    # ZALO_MEDIA_PATH on the bot's web server) pictures such as digest charts are saved in
+    # ZALO_MEDIA_DIR and sent by URL; without it a picture is replaced by a short note.
+    zalo_media_url: str | None = None
+    zalo_media_path: str = "/zalo/media"
+    zalo_media_dir: Path = Path("data/zalo-media")
+
     # Where webhook mode listens (behind a reverse proxy that terminates TLS).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import String, and_, case, func, or_, select, update
+from sqlalchemy import String, and_, case, func, null, or_, select, update
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -57,7 +57,7 @@ def _opt_utc(value: datetime | None) -> datetime | None:
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
@@ -406,7 +406,10 @@ async def _waiting(
         .order_by(a.submitted_at, a.id)
         .limit(limit)
     )
-    items = tuple(Waiting(int(r[0]), str(r[1]), str(r[2]), r[3], as_utc(r[4])) for r in rows.all())
+    items = tuple(
+        Waiting(int(r[0]), str(r[1]), str(r[2]), r[3], as_utc(cast(datetime, r[4])))
+        for r in rows.all()
+    )
     return items, int(total or 0)
 
 
@@ -460,6 +463,12 @@ async def find_communes(session: AsyncSession, name_key: str) -> list[CommuneRef
     return [CommuneRef(int(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows.all()]
 
 
+async def commune_name(session: AsyncSession, commune_id: int) -> str:
+    return str(
+        await session.scalar(select(CommuneRow.name).where(CommuneRow.id == commune_id)) or ""
+    )
+
+
 async def find_province(session: AsyncSession, name_key: str) -> tuple[int, str] | None:
     row = (
         await session.execute(
@@ -482,7 +491,7 @@ async def chairs_by_commune(session: AsyncSession) -> dict[int, list[int]]:
     )
     out: dict[int, list[int]] = {}
     for commune_id, person_id in rows.all():
-        out.setdefault(int(commune_id), []).append(int(person_id))
+        out.setdefault(int(cast(int, commune_id)), []).append(int(person_id))
     return out
 
 
@@ -556,7 +565,7 @@ async def idle_drafts(
             PersonRow.disabled.is_(False),
             or_(counts.c.n.is_(None), counts.c.n < max_reminders),
             # The next reminder only after another idle stretch since the previous one.
-            or_(counts.c.last_at.is_(None), counts.c.last_at < idle_before),
+            or_(counts.c.last_at.is_(None), counts.c.last_at <= idle_before),
         )
         .order_by(a.created_by, a.id)
     )
@@ -722,14 +731,23 @@ async def export_rows(session: AsyncSession, commune_id: int, year: int) -> list
     return [_export_row(r, clan_villages) for r in rows.all()]
 
 
-async def _clan_village_names(session: AsyncSession, commune_id: int) -> dict[int, str]:
-    rows = await session.execute(
+async def _clan_village_names(
+    session: AsyncSession | AsyncConnection, commune_id: int | None, province_id: int | None = None
+) -> dict[int, str]:
+    """clan id -> its villages ("Thôn A, Thôn B"), for a commune or a whole province."""
+    stmt = (
         select(ClanVillageRow.clan_id, VillageRow.name)
         .join(VillageRow, VillageRow.id == ClanVillageRow.village_id)
         .join(ClanRow, ClanRow.id == ClanVillageRow.clan_id)
-        .where(ClanRow.commune_id == commune_id)
         .order_by(ClanVillageRow.clan_id, VillageRow.id)
     )
+    if commune_id is not None:
+        stmt = stmt.where(ClanRow.commune_id == commune_id)
+    else:
+        stmt = stmt.join(CommuneRow, CommuneRow.id == ClanRow.commune_id).where(
+            CommuneRow.province_id == province_id
+        )
+    rows = await session.execute(stmt)
     out: dict[int, list[str]] = {}
     for clan_id, name in rows.all():
         out.setdefault(int(clan_id), []).append(str(name))
@@ -739,20 +757,47 @@ async def _clan_village_names(session: AsyncSession, commune_id: int) -> dict[in
 async def stream_province_rows(
     db: Database, province_id: int, year: int, batch: int = 2000
 ) -> AsyncIterator[ExportRow]:
-    """Every assessed subject of a province's year, streamed (hundreds of thousands of rows):
-    a server-side cursor on PostgreSQL, batches of `batch` rows on SQLite."""
+    """Every assessed subject of a province's year (hundreds of thousands of rows), without
+    holding them all: on PostgreSQL one server-side cursor read `batch` rows at a time; on
+    SQLite commune by commune, each in its own short transaction, because every SQLite
+    transaction here takes the write lock (BEGIN IMMEDIATE) and a long export must not stop
+    the bot from answering."""
     a = AssessmentRow
-    stmt = (
-        _export_select()
-        .where(CommuneRow.province_id == province_id, a.year == year)
-        .order_by(CommuneRow.id, a.title, VillageRow.id, a.id)
-        .execution_options(yield_per=batch)
-    )
+    order = (CommuneRow.id, a.title, VillageRow.id, a.id)
+    if db.sqlite:
+        async with db.session() as session:
+            communes = list(
+                await session.scalars(
+                    select(CommuneRow.id)
+                    .where(CommuneRow.province_id == province_id)
+                    .order_by(CommuneRow.id)
+                )
+            )
+        for commune_id in communes:
+            async with db.session() as session:
+                clan_villages = await _clan_village_names(session, commune_id)
+                rows = (
+                    await session.execute(
+                        _export_select()
+                        .where(a.commune_id == commune_id, a.year == year)
+                        .order_by(*order)
+                    )
+                ).all()
+            for r in rows:
+                yield _export_row(r, clan_villages)
+        return
     async with db.engine.connect() as conn:
+        clan_villages = await _clan_village_names(conn, None, province_id)
+        stmt = (
+            _export_select()
+            .where(CommuneRow.province_id == province_id, a.year == year)
+            .order_by(*order)
+            .execution_options(yield_per=batch)
+        )
         result = await conn.stream(stmt)
         async for partition in result.partitions(batch):
             for r in partition:
-                yield _export_row(r)
+                yield _export_row(r, clan_villages)
 
 
 # --- the outbox -----------------------------------------------------------------------------
@@ -848,6 +893,7 @@ class Recipient:
     channel: str
     chat_id: str
     locale: str
+    unreachable: bool = False
 
 
 class Outbox:
@@ -889,6 +935,11 @@ class Outbox:
                     lease_owner=owner,
                     lease_until=now + lease,
                     attempts=OutboxRow.attempts + 1,
+                    # No chat until `start` names one just before sending (kept when a part
+                    # already went out there): that is how `expire_leases` knows whether a
+                    # dead worker had begun sending.
+                    channel=case((OutboxRow.parts_sent == 0, null()), else_=OutboxRow.channel),
+                    chat_id=case((OutboxRow.parts_sent == 0, null()), else_=OutboxRow.chat_id),
                     updated_at=now,
                 )
                 .execution_options(synchronize_session=False)
@@ -1017,21 +1068,40 @@ class Outbox:
         )
 
     async def expire_leases(self, now: datetime) -> int:
-        """Rows left 'sending' by a worker that died.
+        """Rows left 'sending' by a worker that died; returns how many were marked failed.
 
-        The worker may have died before its message went out or after it was delivered but
-        before it recorded so: nothing tells the two apart (Telegram and Zalo have no
-        idempotency key for sendMessage). Sending again would risk a second copy, which the
-        issue forbids; dropping it silently would lose a digest. So the row becomes 'failed'
-        with an explanation, shown by `hoctap outbox list`, and an administrator who checks
-        with the chair can resend it with `hoctap outbox retry ID`. Messages of the push that
-        were confirmed before the crash are counted in `parts_sent`, so at most one message is
-        in doubt. A graceful stop never gets here: it finishes or releases its rows.
+        A worker that died before naming the chat (`start`, committed just before the first
+        network call) sent nothing: its row simply goes back to 'pending'.
+
+        One that died after may have died before its message went out or after it was
+        delivered but before it recorded so, and nothing tells the two apart (Telegram and
+        Zalo have no idempotency key for sendMessage). Sending again would risk a second
+        copy, which must never happen; dropping it silently would lose a digest. So the row
+        becomes 'failed' with an explanation, shown by `hoctap outbox list`, and an
+        administrator who checks with the chair can resend it (`hoctap outbox retry ID`).
+        Messages of the push confirmed before the crash are counted in `parts_sent`, so at
+        most one message is in doubt. A graceful stop never gets here: it finishes the
+        message in flight and records it.
         """
+        expired = (OutboxRow.status == "sending", OutboxRow.lease_until < now)
         async with self.db.session() as s:
+            await s.execute(
+                update(OutboxRow)
+                .where(*expired, OutboxRow.channel.is_(None))
+                .values(
+                    status="pending",
+                    attempts=OutboxRow.attempts - 1,
+                    next_attempt_at=now,
+                    lease_owner=None,
+                    lease_until=None,
+                    last_error="the worker stopped before sending: queued again",
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
             result = await s.execute(
                 update(OutboxRow)
-                .where(OutboxRow.status == "sending", OutboxRow.lease_until < now)
+                .where(*expired)
                 .values(
                     status="failed",
                     last_error="interrupted while sending: delivery unknown, not resent "
@@ -1073,7 +1143,9 @@ class Outbox:
                 .order_by(ChannelIdentityRow.id.desc())
                 .limit(1)
             )
-        return Recipient(row.id, row.channel, row.chat_id, row.locale) if row else None
+        if row is None:
+            return None
+        return Recipient(row.id, row.channel, row.chat_id, row.locale, row.unreachable)
 
     async def list(
         self, *, status: str | None = None, commune_id: int | None = None, limit: int = 50

@@ -267,7 +267,8 @@ class OutboxRow(Base):
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
     # What to render at send time (period bounds, assessment ids...), not the message itself.
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
-    # pending -> sending -> sent | failed | unreachable (and back to pending for a retry).
+    # pending -> sending -> sent | failed | unreachable | cancelled (nothing left to say);
+    # back to pending for a retry.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Messages of this push already confirmed sent, so a retry resumes after them.

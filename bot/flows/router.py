@@ -26,6 +26,9 @@ async def dispatch(service: ChatService, turn: Turn) -> None:
     payload = payload.strip()
     screen = turn.state.get("screen", "menu")
 
+    if inbound.kind == "callback" and inbound.data.startswith("x:") and turn.person is not None:
+        await report(service, turn, inbound.data)  # a digest's buttons: another period, exports
+        return
     if command in HELP:
         turn.reply("help")
         return
@@ -68,6 +71,17 @@ async def dispatch(service: ChatService, turn: Turn) -> None:
         await TEXT_SCREENS[screen](service, turn)
     else:
         await show_menu(service, turn)
+
+
+async def reshow(service: ChatService, turn: Turn) -> None:
+    """Show the current question or list again, changing nothing else."""
+    screen = turn.state.get("screen")
+    if turn.person is None or screen is None:
+        return
+    if screen == "assessment":
+        await assessment.resume(service, turn)
+    elif turn.state.get("options") is not None:
+        turn.replies.append(turn._options_reply())
 
 
 async def report(service: ChatService, turn: Turn, period: str) -> None:

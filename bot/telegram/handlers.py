@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -19,11 +20,11 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 from bot.delivery import RetryLater, Unreachable
 from bot.i18n import Translator
 from bot.rendering import Reply
-from bot.service import ChatService, Inbound
+from bot.service import Inbound
 from storage.db import Database
+from storage.identities import chat_locale, set_unreachable
 
-from .convert import inbound_from_callback, inbound_from_message
-from .identities import chat_locale, set_unreachable
+from .convert import CHANNEL, inbound_from_callback, inbound_from_message
 from .sender import TelegramChannel, typing
 
 log = logging.getLogger(__name__)
@@ -45,13 +46,19 @@ def build_router() -> Router:
     return router
 
 
+class InboundHandler(Protocol):
+    """The one thing the channel needs from the service (`ChatService` is one)."""
+
+    async def handle(self, inbound: Inbound) -> list[Reply]: ...
+
+
 class TelegramBridge:
     """What a handler needs: the service, the channel that sends, and the few strings and
     records the channel keeps itself."""
 
     def __init__(
         self,
-        service: ChatService,
+        service: InboundHandler,
         channel: TelegramChannel,
         translator: Translator,
         db: Database | None,
@@ -62,7 +69,7 @@ class TelegramBridge:
         self.db = db
 
     async def say(self, chat_id: int, message_id: str) -> str:
-        lang = await chat_locale(self.db, str(chat_id)) if self.db is not None else None
+        lang = await chat_locale(self.db, CHANNEL, str(chat_id)) if self.db is not None else None
         return self.t(lang or self.t.default, message_id)
 
     async def handle(self, inbound: Inbound, chat_id: int) -> list[Reply]:
@@ -108,9 +115,8 @@ async def on_callback(query: CallbackQuery, event_update: Update, telegram: Tele
         await _answer(query)
         return
     chat_id = message.chat.id
-    live = telegram.channel.live_prompt(chat_id)
-    # A tap on anything but the question on screen (an old one, or the same one twice).
-    stale = live is not None and live != message.message_id
+    # A tap on a question already answered or replaced (a double tap, an old screen).
+    stale = telegram.channel.is_retired(chat_id, message.message_id)
     replies = await telegram.handle(inbound, chat_id)
     # Answer before sending: it stops the spinner on the button even if sending is slow.
     await _answer(query, await telegram.say(chat_id, "telegram-stale-button") if stale else None)
@@ -130,5 +136,5 @@ async def on_member(update: ChatMemberUpdated, telegram: TelegramBridge) -> None
     if telegram.db is None:
         return
     blocked = update.new_chat_member.status == "kicked"
-    await set_unreachable(telegram.db, str(update.chat.id), blocked)
+    await set_unreachable(telegram.db, CHANNEL, str(update.chat.id), blocked)
     log.info("telegram chat %s %s the bot", update.chat.id, "blocked" if blocked else "unblocked")

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -34,16 +33,15 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from aiolimiter import AsyncLimiter
 
 from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.textsplit import split_text, utf16_len
 from storage.db import Database
+from storage.identities import chat_locale, set_unreachable
 
 from .convert import CHANNEL
-from .identities import chat_locale, set_unreachable
 from .keyboards import contact_keyboard, inline_keyboard, remove_keyboard
 
 log = logging.getLogger(__name__)
@@ -53,15 +51,15 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 # Remembered per chat: the live question's message id. Bounded, like the per-chat limiters.
 MAX_CHATS = 10_000
+# How many answered questions per chat are remembered to recognise a late tap on one.
+RETIRED_PER_CHAT = 32
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 class TelegramLimits(ChannelLimits):
-    """Telegram's limits: every message counts against `per_second` overall; pushes (digests,
-    notices) also against the lower `push_per_second`, so answers to people who are chatting
-    keep a share; each chat gets `per_chat_per_second` on average with a burst of
-    `chat_burst`, because answering one tap takes an edit and the next question at once."""
+    """Telegram's limits: ~30 messages/s overall, 25/s of them pushes, 1/s per chat on
+    average with a burst of 3."""
 
     def __init__(
         self,
@@ -71,23 +69,9 @@ class TelegramLimits(ChannelLimits):
         push_per_second: float = 25.0,
         chat_burst: int = 3,
     ) -> None:
-        super().__init__(per_second, per_chat_per_second)
-        self.pushes = AsyncLimiter(push_per_second, 1)
-        self.chat_burst = max(1, chat_burst)
-
-    def _chat(self, chat_id: str) -> AsyncLimiter:
-        limiter = self._chats.pop(chat_id, None) or AsyncLimiter(
-            self.chat_burst, self.chat_burst / self.per_chat_rate
+        super().__init__(
+            per_second, per_chat_per_second, push_per_second=push_per_second, chat_burst=chat_burst
         )
-        self._chats[chat_id] = limiter
-        while len(self._chats) > MAX_CHATS:
-            self._chats.popitem(last=False)
-        return limiter
-
-    @asynccontextmanager
-    async def push_slot(self, chat_id: str) -> AsyncIterator[None]:
-        async with self.pushes, self.slot(chat_id):
-            yield
 
 
 def translate_errors(error: Exception) -> Exception:
@@ -117,6 +101,7 @@ class _Turn:
     # The message whose button was tapped: the echo of the choice edits it.
     tapped: int | None
     echo_used: bool = False
+    new_prompt: bool = False
     cleared: bool = False
 
 
@@ -145,6 +130,8 @@ class TelegramChannel:
         self.backoff = backoff
         # The last question (or menu) in each chat whose buttons are still live.
         self._prompts: OrderedDict[int, int] = OrderedDict()
+        # Recent messages whose buttons we took away: a tap on one is a stale tap.
+        self._retired: OrderedDict[int, deque[int]] = OrderedDict()
         # Chats that currently show the "share my phone number" keyboard.
         self._contact_keyboard: set[int] = set()
 
@@ -168,9 +155,19 @@ class TelegramChannel:
         """Message id of the chat's current question, if this process sent it."""
         return self._prompts.get(chat_id)
 
+    def is_retired(self, chat_id: int, message_id: int) -> bool:
+        """Whether this process took that message's buttons away (answered or superseded):
+        a tap on it was already on its way, or comes from an old screen."""
+        return message_id in self._retired.get(chat_id, ())
+
     # --- internals -----------------------------------------------------------------------
 
     async def _deliver(self, turn: _Turn, replies: Sequence[Reply]) -> None:
+        # Only an answer that puts a new question on screen retires the old one's buttons; a
+        # push (a digest with buttons) leaves the conversation on screen as it is.
+        turn.new_prompt = not turn.push and any(
+            (r.buttons or r.is_prompt) and not r.replaces_prompt for r in replies
+        )
         try:
             for reply in replies:
                 await self._one(turn, reply)
@@ -178,7 +175,7 @@ class TelegramChannel:
             log.warning("telegram chat %s is unreachable (blocked or deleted)", turn.chat_id)
             self._forget(turn.chat_id)
             if self.db is not None:
-                await set_unreachable(self.db, str(turn.chat_id))
+                await set_unreachable(self.db, CHANNEL, str(turn.chat_id))
             raise
 
     async def _one(self, turn: _Turn, reply: Reply) -> None:
@@ -188,7 +185,9 @@ class TelegramChannel:
             if not chunks:
                 return
         buttons = inline_keyboard(reply.buttons)
-        if buttons is not None or reply.is_prompt:
+        if turn.new_prompt:
+            # Before anything else is said (a result card, a rejection), so the person never
+            # sees two questions with live buttons.
             await self._clear_stale_prompts(turn)
         markup: Markup | None = buttons
         if reply.request_contact:
@@ -202,7 +201,7 @@ class TelegramChannel:
             self._contact_keyboard.add(turn.chat_id)
         elif isinstance(markup, ReplyKeyboardRemove):
             self._contact_keyboard.discard(turn.chat_id)
-        if last is not None and buttons is not None:
+        if last is not None and buttons is not None and not turn.push:
             self._remember_prompt(turn.chat_id, last.message_id)
 
     async def _send_content(
@@ -268,6 +267,7 @@ class TelegramChannel:
                 return False
         if self._prompts.get(turn.chat_id) == target:
             del self._prompts[turn.chat_id]
+        self._retire(turn.chat_id, target)
         return True
 
     async def _clear_stale_prompts(self, turn: _Turn) -> None:
@@ -289,8 +289,10 @@ class TelegramChannel:
                     reply_markup=None,
                 )
                 await self._call(turn, clear, quiet_bad_request=True)
-            except TelegramBadRequest:
-                pass  # already without buttons, or too old to edit: nothing to take away
+            except TelegramBadRequest as error:
+                if not _is_not_modified(error):
+                    continue  # too old to edit, or deleted: nothing to take away
+            self._retire(turn.chat_id, message_id)
 
     async def _call(
         self,
@@ -322,7 +324,7 @@ class TelegramChannel:
         return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
 
     async def _say(self, chat_id: int, message_id: str, **args: Any) -> str:
-        lang = await chat_locale(self.db, str(chat_id)) if self.db is not None else None
+        lang = await chat_locale(self.db, CHANNEL, str(chat_id)) if self.db is not None else None
         return self.t(lang or self.t.default, message_id, **args)
 
     def _remember_prompt(self, chat_id: int, message_id: int) -> None:
@@ -331,8 +333,16 @@ class TelegramChannel:
         while len(self._prompts) > MAX_CHATS:
             self._prompts.popitem(last=False)
 
+    def _retire(self, chat_id: int, message_id: int) -> None:
+        retired = self._retired.pop(chat_id, None) or deque(maxlen=RETIRED_PER_CHAT)
+        retired.append(message_id)
+        self._retired[chat_id] = retired
+        while len(self._retired) > MAX_CHATS:
+            self._retired.popitem(last=False)
+
     def _forget(self, chat_id: int) -> None:
         self._prompts.pop(chat_id, None)
+        self._retired.pop(chat_id, None)
         self._contact_keyboard.discard(chat_id)
 
 

@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, Final, TypeVar
-
-from aiolimiter import AsyncLimiter
 
 from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
@@ -36,9 +33,9 @@ from bot.zalo.client import (
     ZaloServerError,
 )
 from storage.db import Database
+from storage.identities import chat_locale, set_unreachable
 
 from .convert import CHANNEL
-from .identities import chat_locale, set_unreachable
 from .media import MediaStore
 
 log = logging.getLogger(__name__)
@@ -54,8 +51,8 @@ DEFAULT_PUSH_RATE: Final = 4.0
 
 
 class ZaloLimits(ChannelLimits):
-    """Zalo's ceilings: `per_second` overall, `per_chat_per_second` in each chat, and pushes
-    also under the lower `push_per_second`."""
+    """Zalo's ceilings (no published limit: domain.md §7): 5/s overall, 1/s per chat, pushes
+    under a lower rate."""
 
     def __init__(
         self,
@@ -64,13 +61,7 @@ class ZaloLimits(ChannelLimits):
         *,
         push_per_second: float = DEFAULT_PUSH_RATE,
     ) -> None:
-        super().__init__(per_second, per_chat_per_second)
-        self.pushes = AsyncLimiter(min(push_per_second, per_second), 1)
-
-    @asynccontextmanager
-    async def push_slot(self, chat_id: str) -> AsyncIterator[None]:
-        async with self.pushes, self.slot(chat_id):
-            yield
+        super().__init__(per_second, per_chat_per_second, push_per_second=push_per_second)
 
 
 def translate_error(error: ZaloError) -> Exception:
@@ -135,7 +126,7 @@ class ZaloChannel:
         lang = None
         if self.db is not None:
             try:
-                lang = await chat_locale(self.db, chat_id)
+                lang = await chat_locale(self.db, CHANNEL, chat_id)
             except Exception:
                 log.exception("zalo: could not read the language of chat %s", chat_id)
         return self.t(lang or self.t.default, message_id, **args)
@@ -149,7 +140,7 @@ class ZaloChannel:
         except Unreachable:
             log.warning("zalo chat %s is unreachable (the person blocked the bot)", chat_id)
             if self.db is not None:
-                await set_unreachable(self.db, chat_id)
+                await set_unreachable(self.db, CHANNEL, chat_id)
             raise
 
     async def _one(self, chat_id: str, reply: Reply, push: bool) -> None:

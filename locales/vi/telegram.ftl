@@ -5,3 +5,4 @@ telegram-command-help = Hướng dẫn sử dụng
 telegram-share-contact = 📱 Gửi số điện thoại
 telegram-stale-button = Dạ, nút này đã cũ.
 telegram-error = Dạ, có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút.
+telegram-command-report = Báo cáo tiến độ (chủ tịch Hội xã)

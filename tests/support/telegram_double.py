@@ -25,7 +25,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from aiohttp import (
     BodyPartReader,
@@ -1253,7 +1253,12 @@ class TelegramDouble:
                     "chat": chat.as_chat(),
                     "from": dict(chat.user),
                     "date": int(time.time()),
-                    "old_chat_member": {"status": old, "user": bot},
+                    # A "kicked" member always carries until_date (0: for ever), old or new.
+                    "old_chat_member": {
+                        "status": old,
+                        "user": bot,
+                        **({"until_date": 0} if old == "kicked" else {}),
+                    },
                     "new_chat_member": {
                         "status": new,
                         "user": bot,
@@ -1592,13 +1597,33 @@ class TelegramDouble:
         lines = chat.log if chat else []
         return f"--- chat {chat_id} ---\n" + ("\n".join(lines) if lines else "(empty)")
 
+    # Two signatures so that mypy infers T for async predicates too (with one union-typed
+    # parameter it matched a coroutine function against the sync branch and rejected it).
+    @overload
     async def wait_for(
         self,
-        predicate: Callable[[], T | None] | Callable[[], Awaitable[T | None]],
+        predicate: Callable[[], Awaitable[T | None]],
         timeout: float = 10,
         *,
         message: str | Callable[[], str] = "",
-    ) -> T:
+    ) -> T: ...
+
+    @overload
+    async def wait_for(
+        self,
+        predicate: Callable[[], T | None],
+        timeout: float = 10,
+        *,
+        message: str | Callable[[], str] = "",
+    ) -> T: ...
+
+    async def wait_for(
+        self,
+        predicate: Callable[[], Any],
+        timeout: float = 10,
+        *,
+        message: str | Callable[[], str] = "",
+    ) -> Any:
         """Return the first truthy result of ``predicate`` (sync or async), re-checked on every
         change in the double and at least every 50 ms; DoubleTimeout after ``timeout`` s."""
         deadline = time.monotonic() + timeout
@@ -1845,7 +1870,12 @@ class TelegramDouble:
             self._pending = self._pending[offset:]
 
     def _drop_update(self, update_id: int) -> None:
-        self._pending = [u for u in self._pending if int(u["update_id"]) != update_id]
+        # Only the copy just delivered: a second copy of the same update (push_raw_update used
+        # to simulate a redelivery) must still be delivered after it.
+        for index, update in enumerate(self._pending):
+            if int(update["update_id"]) == update_id:
+                del self._pending[index]
+                return
 
     # ------------------------------------------------------------------ API: getMe & updates
 

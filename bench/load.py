@@ -1,0 +1,123 @@
+"""Driving simulated people through a target and measuring what they experience."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import random
+import time
+import tracemalloc
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from bench.users import SCRIPT, UpdateFactory
+
+Feed = Callable[[bytes], Awaitable[None]]
+
+
+@dataclass
+class Result:
+    """One phase: how many updates, how long it took, each update's latency (seconds)."""
+
+    updates: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile, in milliseconds."""
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+        return ordered[rank] * 1000
+
+
+async def drive(
+    feed: Feed,
+    users: Sequence[int],
+    factory: UpdateFactory,
+    *,
+    script: Sequence[str] = SCRIPT,
+    think: float = 0.0,
+    seed: int = 0,
+) -> Result:
+    """Every user sends `script` one message at a time, the next only once the previous one
+    has been answered (as a person does), all users at once.
+
+    `think` = 0: no pause between messages, a closed loop that saturates the target (its
+    throughput). `think` > 0: each person pauses uniformly 0.5–1.5 × `think` seconds before
+    each message (and starts at a random moment in the first `think` seconds), an open load
+    of about len(users) / think updates per second whose latency is what people feel."""
+    result = Result()
+
+    async def person(user_id: int) -> None:
+        rng = random.Random(seed * 1_000_003 + user_id)
+        if think:
+            await asyncio.sleep(rng.uniform(0, think))
+        for text in script:
+            raw = factory.text(user_id, text)
+            started = time.perf_counter()
+            await feed(raw)
+            result.latencies.append(time.perf_counter() - started)
+            if think:
+                await asyncio.sleep(rng.uniform(0.5, 1.5) * think)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(person(u) for u in users))
+    result.seconds = time.perf_counter() - started
+    result.updates = len(result.latencies)
+    return result
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Memory:
+    """What holding `conversations` open costs: Python heap (tracemalloc) and RSS growth."""
+
+    conversations: int
+    traced: int
+    rss: int
+
+    @property
+    def traced_per(self) -> float:
+        return self.traced / self.conversations
+
+    @property
+    def rss_per(self) -> float:
+        return self.rss / self.conversations
+
+
+async def measure_memory(
+    feed: Feed, users: Sequence[int], factory: UpdateFactory, *, script: Sequence[str] = SCRIPT
+) -> Memory:
+    """Bring every user half-way through the questionnaire and measure what stays allocated
+    while all those conversations are open; then let them finish."""
+    half = len(script) // 2
+    gc.collect()
+    rss_before = rss_bytes()
+    tracemalloc.start()
+    try:
+        traced_before = tracemalloc.get_traced_memory()[0]
+        await drive(feed, users, factory, script=script[:half])
+        gc.collect()
+        traced_after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    rss_after = rss_bytes()
+    await drive(feed, users, factory, script=script[half:])
+    return Memory(len(users), traced_after - traced_before, max(0, rss_after - rss_before))

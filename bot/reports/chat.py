@@ -1,0 +1,181 @@
+"""What the chat service calls for reports: `/baocao` (`/report`) and the report buttons.
+
+`make_report_hook(reports)` is the `ChatService(report_hook=...)` the lead wires in
+(bot/bootstrap.py); it answers inside the service's own transaction. `digest_replies`,
+`report_command` and `report_callback` are the same for callers holding an `App` and a person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.rendering import Reply
+from bot.reports.periods import PERIOD_KINDS, PeriodKind
+from bot.reports.service import CALLBACK_PREFIX, Reports, may_see
+from conversations.domain import Person
+from conversations.text import fold
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+    from bot.service import Turn
+
+REPORT_COMMANDS = frozenset({"/baocao", "/report"})
+
+# Words people type after the command, folded (no diacritics): "/baocao tháng".
+_PERIOD_WORDS: dict[str, PeriodKind] = {
+    "": "week",
+    "ngay": "day",
+    "hom nay": "day",
+    "24h": "day",
+    "24 gio": "day",
+    "day": "day",
+    "today": "day",
+    "tuan": "week",
+    "7 ngay": "week",
+    "week": "week",
+    "thang": "month",
+    "thang nay": "month",
+    "month": "month",
+    "nam": "year",
+    "ca nam": "year",
+    "nam nay": "year",
+    "year": "year",
+}
+
+
+def parse_period(text: str) -> PeriodKind | None:
+    """The period asked for in "/baocao tháng" or just "tháng" (nothing: the last 7 days)."""
+    words = text.strip().split(maxsplit=1)
+    if words and words[0].lower().split("@")[0] in REPORT_COMMANDS:
+        words = words[1:]
+    return _PERIOD_WORDS.get(fold(words[0]) if words else "")
+
+
+def is_report_callback(data: str) -> bool:
+    return data.startswith(CALLBACK_PREFIX)
+
+
+def _refusal(reports: Reports, person: Person, lang: str) -> list[Reply] | None:
+    if person.disabled or person.role not in ("chair", "admin"):
+        return [Reply(reports.t(lang, "report-not-allowed"))]
+    if person.commune_id is None:
+        return [Reply(reports.t(lang, "report-no-commune"))]
+    return None
+
+
+async def answer(
+    reports: Reports,
+    person: Person,
+    text: str,
+    lang: str = "vi",
+    *,
+    buttons: bool = True,
+    chart: bool | None = None,
+    session: AsyncSession | None = None,
+) -> list[Reply]:
+    """/baocao with what followed it ("tháng"), or a report button's data ("x:…")."""
+    if is_report_callback(text):
+        return await _callback(reports, person, text, lang, buttons, chart, session)
+    refusal = _refusal(reports, person, lang)
+    if refusal is not None:
+        return refusal
+    kind = parse_period(text)
+    if kind is None:
+        return [Reply(reports.t(lang, "report-unknown-period"))]
+    assert person.commune_id is not None
+    return await reports.on_demand(
+        person.commune_id,
+        kind,
+        lang,
+        buttons=buttons,
+        chart=buttons if chart is None else chart,
+        session=session,
+    )
+
+
+async def _callback(
+    reports: Reports,
+    person: Person,
+    data: str,
+    lang: str,
+    buttons: bool,
+    chart: bool | None,
+    session: AsyncSession | None,
+) -> list[Reply]:
+    """ "x:d:<commune>:<period>" another period, "x:e:<commune>:<year>" the assessment list
+    as XLSX, "x:s:<commune>:<year>" the yearly summary as XLSX."""
+    parts = data.split(":")
+    stale = [Reply(reports.t(lang, "report-button-stale"))]
+    if len(parts) != 4 or parts[0] + ":" != CALLBACK_PREFIX or not parts[2].isdigit():
+        return stale
+    what, commune_id, argument = parts[1], int(parts[2]), parts[3]
+    if not may_see(person, commune_id):
+        return [Reply(reports.t(lang, "report-not-allowed"))]
+    if what == "d" and argument in PERIOD_KINDS:
+        return await reports.on_demand(
+            commune_id,
+            argument,
+            lang,
+            buttons=buttons,
+            chart=buttons if chart is None else chart,
+            session=session,
+        )
+    if what in ("e", "s") and argument.isdigit():
+        return await reports.export_reply(what, commune_id, int(argument), lang, session)
+    return stale
+
+
+ReportHook = Callable[["Turn", str], Awaitable[list[Reply]]]
+
+
+def make_report_hook(reports: Reports) -> ReportHook:
+    """`ChatService(report_hook=make_report_hook(Reports(...)))`: the service calls it with the
+    turn and what followed /baocao, or with a report button's data ("x:…")."""
+
+    async def hook(turn: Turn, text: str) -> list[Reply]:
+        person = turn.person
+        if person is None:
+            return [Reply(reports.t(turn.lang, "report-not-allowed"))]
+        chart = turn.inbound.channel in reports.settings.report_chart_channels
+        return await answer(
+            reports,
+            person,
+            text,
+            turn.lang,
+            buttons=turn.render.buttons,
+            chart=chart,
+            session=turn.repo.s,
+        )
+
+    return hook
+
+
+async def digest_replies(
+    app: App,
+    person: Person,
+    period: PeriodKind = "week",
+    lang: str = "vi",
+    *,
+    buttons: bool = True,
+    chart: bool = True,
+) -> list[Reply]:
+    """The chair's digest for their commune, now, for `period` (day, week, month, year).
+    `buttons`: the channel has inline buttons (Telegram); `chart`: it can take a photo."""
+    return await answer(Reports.from_app(app), person, period, lang, buttons=buttons, chart=chart)
+
+
+async def report_command(
+    app: App, person: Person, text: str, lang: str = "vi", *, buttons: bool = True
+) -> list[Reply]:
+    """ "/baocao", "/baocao tháng", "/report year": the digest for that period."""
+    return await answer(Reports.from_app(app), person, text, lang, buttons=buttons)
+
+
+async def report_callback(
+    app: App, person: Person, data: str, lang: str = "vi", *, buttons: bool = True
+) -> list[Reply]:
+    """A report button's data ("x:…")."""
+    return await answer(Reports.from_app(app), person, data, lang, buttons=buttons)

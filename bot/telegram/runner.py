@@ -1,0 +1,207 @@
+"""The Telegram channel as a whole: the Bot, the dispatcher, and polling or webhook mode."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest, TelegramUnauthorizedError
+from aiogram.fsm.strategy import FSMStrategy
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.backoff import Backoff
+from aiohttp import web
+
+from bot.i18n import Translator
+from bot.service import ChatService
+from bot.settings import Settings
+from storage.db import Database
+
+from .handlers import ALLOWED_UPDATES, TelegramBridge, build_router
+from .isolation import ChatIsolation
+from .polling import BACKOFF, Poller
+from .sender import TelegramChannel, TelegramLimits
+from .webhook import WebhookReceiver, webhook_path, webhook_secret
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Commands shown in Telegram's menu: only ones the service answers.
+COMMANDS = (
+    ("start", "telegram-command-start"),
+    ("menu", "telegram-command-menu"),
+    ("help", "telegram-command-help"),
+)
+# Listed only once reports are wired into the service.
+REPORT_COMMAND = ("baocao", "telegram-command-report")
+# Vietnamese for everyone (Telegram has no Vietnamese interface, so most phones report "en" or
+# nothing); English only for phones that explicitly ask for English.
+COMMAND_LANGUAGES = (("vi", None), ("en", "en"))
+# How long a stop waits for updates in progress.
+GRACE = 10.0
+
+
+def make_bot(settings: Settings) -> Bot:
+    """A Bot talking to `telegram_api_base`: api.telegram.org, a local Bot API server, or the
+    test double."""
+    assert settings.telegram_bot_token
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_base),
+        timeout=settings.telegram_request_timeout,
+    )
+    return Bot(settings.telegram_bot_token, session=session)
+
+
+def make_dispatcher(bridge: TelegramBridge) -> Dispatcher:
+    # Keyed by chat: one chat's updates in order, different chats in parallel.
+    dispatcher = Dispatcher(events_isolation=ChatIsolation(), fsm_strategy=FSMStrategy.CHAT)
+    dispatcher["telegram"] = bridge
+    dispatcher.include_router(build_router())
+    return dispatcher
+
+
+def make_channel(
+    bot: Bot, settings: Settings, translator: Translator, db: Database | None
+) -> TelegramChannel:
+    limits = TelegramLimits(
+        settings.telegram_rate_per_second,
+        settings.telegram_chat_rate_per_second,
+        push_per_second=settings.telegram_push_rate_per_second,
+        chat_burst=settings.telegram_chat_burst,
+    )
+    return TelegramChannel(bot, translator, db=db, limits=limits)
+
+
+class TelegramRunner:
+    """Runs the Telegram channel until `stop` is set (see bot.channels)."""
+
+    name = "telegram"
+
+    def __init__(
+        self, settings: Settings, service: ChatService, translator: Translator, db: Database
+    ) -> None:
+        self.settings = settings
+        self.translator = translator
+        self.commands: tuple[tuple[str, str], ...] = COMMANDS
+        if service.report_hook is not None:
+            self.commands = (*COMMANDS, REPORT_COMMAND)
+        self.bot = make_bot(settings)
+        self.channel = make_channel(self.bot, settings, translator, db)
+        self.dispatcher = make_dispatcher(TelegramBridge(service, self.channel, translator, db))
+        self.webhook_url = settings.telegram_webhook_url or None
+        self.receiver: WebhookReceiver | None = None
+        self._secret = ""
+        if self.webhook_url:
+            self._secret = webhook_secret(settings.telegram_webhook_secret)
+            self.receiver = WebhookReceiver(self.bot, self.dispatcher, self._secret)
+
+    @classmethod
+    def from_app(cls, app: App) -> TelegramRunner:
+        return cls(app.settings, app.service, app.translator, app.db)
+
+    @property
+    def mode(self) -> str:
+        return "webhook" if self.receiver else "polling"
+
+    def register(self, web_app: web.Application) -> bool:
+        """Add the webhook route to the shared web server; False in polling mode."""
+        if self.receiver is None or self.webhook_url is None:
+            return False
+        web_app.router.add_post(webhook_path(self.webhook_url), self.receiver.handle)
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            me = await _until_done(stop, self.bot.get_me)
+            if me is None:
+                return
+            log.info("telegram: bot @%s (%s mode)", me.username, self.mode)
+            await self.set_commands(stop)
+            if self.receiver is not None:
+                await self._run_webhook(stop, self.receiver)
+            else:
+                await _until_done(stop, lambda: self.bot.delete_webhook(drop_pending_updates=False))
+                poller = Poller(
+                    self.bot,
+                    self.dispatcher,
+                    allowed_updates=ALLOWED_UPDATES,
+                    timeout=self.settings.telegram_polling_timeout,
+                    grace=GRACE,
+                )
+                log.info("telegram: ready")
+                await poller.run(stop)
+        finally:
+            await self.dispatcher.fsm.close()
+            await self.bot.session.close()
+            log.info("telegram: stopped")
+
+    async def _run_webhook(self, stop: asyncio.Event, receiver: WebhookReceiver) -> None:
+        url = self.webhook_url
+        assert url is not None
+        done = await _until_done(
+            stop,
+            lambda: self.bot.set_webhook(
+                url,
+                secret_token=self._secret,
+                allowed_updates=ALLOWED_UPDATES,
+                drop_pending_updates=False,
+            ),
+        )
+        if done is None:
+            return
+        log.info("telegram: ready")
+        await stop.wait()
+        # The webhook stays set: Telegram keeps the updates until the next process answers.
+        await receiver.drain(GRACE)
+
+    async def set_commands(self, stop: asyncio.Event) -> None:
+        for lang, code in COMMAND_LANGUAGES:
+            commands = [
+                BotCommand(command=name, description=self.translator(lang, message_id))
+                for name, message_id in self.commands
+            ]
+
+            async def call(commands: list[BotCommand] = commands, code: str | None = code) -> bool:
+                return await self.bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=code
+                )
+
+            try:
+                await _until_done(stop, call, attempts=3)
+            except Exception as error:  # the menu is a convenience: run without it
+                log.warning("telegram: setMyCommands (%s) failed: %s", lang, error)
+
+
+async def _until_done(
+    stop: asyncio.Event, operation: Callable[[], Awaitable[T]], *, attempts: int | None = None
+) -> T | None:
+    """Retry a start-up call with backoff until it works, `stop` is set (None) or the
+    attempts run out (the last error is raised). A rejected token is never retried."""
+    backoff = Backoff(BACKOFF)
+    tries = 0
+    while not stop.is_set():
+        try:
+            return await operation()
+        except TelegramUnauthorizedError:
+            log.critical("telegram rejected the bot token (TELEGRAM_BOT_TOKEN)")
+            raise
+        except TelegramBadRequest:
+            raise  # asking again will not change the answer
+        except Exception as error:
+            tries += 1
+            if attempts is not None and tries >= attempts:
+                raise
+            delay = next(backoff)
+            log.warning("telegram: %s; trying again in %.1f s", error, delay)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await stop.wait()
+    return None

@@ -1,0 +1,135 @@
+## Bản tin cho Chủ tịch Hội Khuyến học xã (issue 5)
+digest-title = 📊 Dạ, báo cáo khuyến học — {$commune}
+digest-period-day = 24 giờ qua, đến {$time} ngày {$date}
+digest-period-week = 7 ngày qua: {$start} – {$end}
+digest-period-month = Tháng {$month}, tính đến {$time} ngày {$date}
+digest-period-year = Năm {$year}, tính đến {$time} ngày {$date}
+digest-delta-note = Số trong ngoặc: tăng thêm trong kỳ.
+digest-section-household = 🏠 Gia đình học tập
+digest-section-clan = 👪 Dòng họ học tập
+digest-registered = Đăng ký: {$count}{$delta}
+digest-assessed = Đã đánh giá: {$count}{$delta}
+digest-passing = Đạt sơ bộ: {$count}{$delta}
+digest-verified = Đã xác nhận: {$count}{$delta}
+digest-recognised = Được công nhận: {$count}{$delta}
+digest-share = Tỷ lệ công nhận: {$share}
+digest-share-none = Tỷ lệ công nhận: chưa có số liệu
+digest-target-household = Mục tiêu {$year}: {$target}, còn thiếu {$missing} hộ
+digest-target-clan = Mục tiêu {$year}: {$target}, còn thiếu {$missing} dòng họ
+digest-target-met = Mục tiêu {$year}: {$target} ✅ đã đạt
+digest-no-targets = Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu.
+digest-no-clans = Chưa có dòng họ nào đăng ký.
+digest-behind-title = ⚠️ Thôn còn chậm (tỷ lệ hộ được công nhận):
+digest-behind-village = • {$village}: {$share} ({$recognised}/{$registered} hộ)
+digest-empty-villages = • Chưa có hộ đăng ký: {$villages}
+digest-waiting-title = ⏳ Chờ xác nhận quá {$days} ngày: {$count} phiếu
+digest-waiting-item = • {$name} ({$village}): {$days} ngày
+digest-waiting-more = … và {$count} phiếu khác
+digest-inactive-title = 💤 Cộng tác viên chưa có hoạt động từ {$date}:
+digest-inactive-item = • {$name} ({$village}), lần cuối {$date}
+digest-inactive-never = • {$name} ({$village}), chưa có hoạt động
+digest-inactive-more = … và {$count} người khác
+digest-unnamed = (chưa có tên)
+digest-no-village = chưa rõ thôn
+digest-chart-caption = Tỷ lệ hộ được công nhận theo thôn, năm {$year}
+digest-hint-text = Xem theo kỳ khác: gõ «/baocao ngày», «/baocao tháng» hoặc «/baocao năm».
+
+## Biểu đồ
+chart-title = Hộ được công nhận «Gia đình học tập» năm {$year}
+chart-axis = Tỷ lệ hộ được công nhận (%)
+chart-target = Mục tiêu {$year}: {$target}
+chart-no-households = chưa có hộ
+
+## Báo cáo theo yêu cầu (/baocao)
+report-not-allowed = Dạ, báo cáo chỉ dành cho Chủ tịch Hội Khuyến học xã và quản trị viên.
+report-no-commune = Dạ, tài khoản chưa gắn với xã nào. Vui lòng liên hệ quản trị viên.
+report-unknown-period = Dạ, chưa rõ kỳ báo cáo. Vui lòng gõ «/baocao ngày», «/baocao tuần», «/baocao tháng» hoặc «/baocao năm».
+report-button-day = 24 giờ
+report-button-week = 7 ngày
+report-button-month = Tháng này
+report-button-year = Cả năm
+report-button-export = 📥 Danh sách (Excel)
+report-button-summary = 📄 Báo cáo năm (Excel)
+report-export-ready = Dạ, gửi danh sách đánh giá năm {$year} của {$commune}.
+report-summary-ready = Dạ, gửi báo cáo tổng hợp năm {$year} của {$commune}, hạn gửi trước ngày {$due}.
+report-button-stale = Dạ, nút này đã cũ. Vui lòng gõ /baocao để xem báo cáo mới.
+
+## Nhắc việc
+reminder-summary-due = 📅 Dạ, xin nhắc: báo cáo tổng hợp năm {$year} của {$commune} cần gửi lên cấp trên trước ngày {$due} (còn {$days} ngày).
+reminder-summary-button = Bấm nút dưới đây để tải báo cáo đã điền sẵn số liệu.
+reminder-summary-text = Vui lòng nhờ quản trị viên xuất báo cáo đã điền sẵn số liệu.
+reminder-draft-title = ✏️ Dạ, còn {$count} phiếu đánh giá làm dở, chưa cập nhật từ {$days} ngày trở lên:
+reminder-draft-item = • {$title}: {$name} ({$village}), sửa lần cuối {$date}
+reminder-draft-more = … và {$count} phiếu khác
+reminder-draft-action = Vui lòng gõ /menu rồi chọn «Tiếp tục bản nháp» để làm tiếp.
+
+## Danh hiệu và trạng thái
+report-title-household = Hộ gia đình
+report-title-clan = Dòng họ
+report-title-village = Thôn
+report-status-draft = Đang làm
+report-status-submitted = Chờ xác nhận
+report-status-verified = Đã xác nhận
+report-status-returned = Trả lại để sửa
+report-status-proposed = Đề nghị công nhận
+report-status-recognised = Đã công nhận
+report-status-rejected = Không công nhận
+report-result-passed = Đạt
+report-result-failed = Chưa đạt
+
+## Tệp Excel và CSV
+export-sheet-household = Gia đình học tập
+export-sheet-clan = Dòng họ học tập
+export-sheet-proposed = Đề nghị công nhận
+export-sheet-villages = Tổng hợp theo thôn
+export-heading-household = DANH SÁCH ĐÁNH GIÁ «GIA ĐÌNH HỌC TẬP» NĂM {$year}
+export-heading-clan = DANH SÁCH ĐÁNH GIÁ «DÒNG HỌ HỌC TẬP» NĂM {$year}
+export-heading-proposed = DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU NĂM {$year}
+export-heading-villages = TỔNG HỢP KẾT QUẢ «GIA ĐÌNH HỌC TẬP» THEO THÔN NĂM {$year}
+export-subheading = {$commune}, {$province}. Lập ngày {$date}.
+export-col-no = STT
+export-col-head = Họ và tên chủ hộ
+export-col-clan = Tên dòng họ
+export-col-clan-head = Trưởng họ
+export-col-name = Hộ / dòng họ
+export-col-village = Thôn
+export-col-commune = Xã
+export-col-title = Danh hiệu
+export-col-criterion = Tiêu chí {$id}: {$name} ({$max} điểm)
+export-col-total = Tổng điểm
+export-col-result = Kết quả sơ bộ
+export-col-status = Trạng thái
+export-col-verified-by = Người xác nhận
+export-col-verified-at = Ngày xác nhận
+export-col-decision-number = Số quyết định
+export-col-decision-date = Ngày quyết định
+export-col-pack = Bộ tiêu chí
+export-col-pack-version = Phiên bản
+export-col-registered = Số hộ đăng ký
+export-col-assessed = Đã đánh giá
+export-col-passing = Đạt sơ bộ
+export-col-verified = Đã xác nhận
+export-col-recognised = Được công nhận
+export-col-share = Tỷ lệ công nhận
+export-col-target = Mục tiêu {$year}
+export-col-missing = Còn thiếu để đạt mục tiêu {$year}
+export-total-row = Toàn xã
+export-no-data = Chưa có phiếu nào.
+export-no-target = chưa đặt
+export-col-criterion-short = Tiêu chí {$id}
+
+## Báo cáo tổng hợp năm (trước 15/11)
+summary-sheet = Báo cáo năm
+summary-heading = BÁO CÁO KẾT QUẢ XÂY DỰNG CÁC MÔ HÌNH HỌC TẬP NĂM {$year}
+summary-unit = Hội Khuyến học {$commune}, {$province}
+summary-date = Lập ngày {$date}. Hạn gửi: trước ngày {$due}.
+summary-difficult-area = Xã thuộc vùng khó khăn: mục tiêu và ngưỡng đạt có thể thấp hơn.
+summary-section-titles = I. KẾT QUẢ SO VỚI MỤC TIÊU
+summary-section-villages = II. «GIA ĐÌNH HỌC TẬP» THEO THÔN
+summary-col-title = Danh hiệu
+summary-col-registered = Số đăng ký
+summary-title-household = Gia đình học tập (hộ)
+summary-title-clan = Dòng họ học tập (dòng họ)
+summary-title-village = Cộng đồng học tập (thôn)
+summary-signature-maker = NGƯỜI LẬP BIỂU
+summary-signature-chair = CHỦ TỊCH HỘI KHUYẾN HỌC

@@ -1,0 +1,40 @@
+"""The little a channel reads and writes about people itself."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from storage.db import Database
+from storage.tables import ChannelIdentityRow
+
+
+async def set_unreachable(
+    db: Database, channel: str, chat_id: str, unreachable: bool = True
+) -> int:
+    """Flag everyone behind this chat as (un)reachable; returns how many identities changed.
+
+    Set when the channel answers 403 (blocked, account deleted) so pushes and digests stop
+    trying; cleared by the repository as soon as the person writes again, or by the channel
+    when it learns they unblocked the bot."""
+    async with db.session() as session:
+        result = await session.execute(
+            update(ChannelIdentityRow)
+            .where(
+                ChannelIdentityRow.channel == channel,
+                ChannelIdentityRow.chat_id == chat_id,
+                ChannelIdentityRow.unreachable != unreachable,
+            )
+            .values(unreachable=unreachable)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def chat_locale(db: Database, channel: str, chat_id: str) -> str | None:
+    """The language the person chose in the bot (for the few strings a channel adds)."""
+    async with db.session() as session:
+        locale = await session.scalar(
+            select(ChannelIdentityRow.locale)
+            .where(ChannelIdentityRow.channel == channel, ChannelIdentityRow.chat_id == chat_id)
+            .limit(1)
+        )
+    return str(locale) if locale else None

@@ -1,0 +1,210 @@
+"""The chair's digest against the seeded commune (numbers in test_reports_fixtures), on SQLite
+and PostgreSQL: counts, shares and rounding, villages without households, a commune without
+targets, the chart, and the /baocao entry points."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from bot.bootstrap import App
+from bot.reports import digest_replies, parse_period, report_callback, report_command
+from bot.reports.periods import on_demand
+from bot.reports.service import Reports
+from conversations.domain import Person
+from storage.reports import Counts
+from storage.repository import Repository
+from tests.integration.test_reports_fixtures import NOW, seed
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+async def _person(app: App, person_id: int) -> Person:
+    async with app.db.session() as s:
+        person = await Repository(s, NOW).person(person_id)
+    assert person is not None
+    return person
+
+
+async def test_progress_counts_per_village_and_period(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    progress = await reports.progress(seeded.commune_id, on_demand("week", NOW, reports.tz))
+
+    by_name = {v.name: v for v in progress.villages}
+    assert list(by_name) == ["Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2", "Thôn Mới"]
+    assert by_name["Thôn Hoàng Trù"].households == Counts(8, 7, 6, 5, 3)
+    assert by_name["Thôn Sen 1"].households == Counts(5, 4, 3, 2, 2)
+    # The deleted and the merged household (and their assessments) are not counted.
+    assert by_name["Thôn Sen 2"].households == Counts(3, 2, 1, 0, 0)
+    assert by_name["Thôn Mới"].households == Counts()
+    assert progress.households == Counts(16, 13, 10, 7, 5)
+    assert progress.households_period == Counts(1, 2, 1, 1, 2)
+    assert by_name["Thôn Hoàng Trù"].households_period == Counts(0, 1, 0, 1, 2)
+
+    assert progress.clans == Counts(2, 2, 1, 1, 1)
+    assert progress.clans_period == Counts(0, 1, 0, 0, 0)
+    assert progress.village_title.registered == 4
+    assert progress.targets[(2030, "household")] == 80.0
+
+    assert progress.waiting_total == 2
+    assert [w.name for w in progress.waiting] == ["Lê Văn Sáu", "Đỗ Thị Mười Hai"]
+    assert [c.name for c in progress.collaborators] == ["Lê Văn Hùng", "Phạm Thị Hoa"]
+    assert progress.collaborators[1].last_active is None
+
+
+async def test_digest_text_for_a_phone(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    replies = await reports.on_demand(seeded.commune_id, "week", "vi", buttons=True, chart=False)
+    assert len(replies) == 1
+    text = replies[0].text
+    lines = text.splitlines()
+
+    assert lines[0] == "📊 Dạ, báo cáo khuyến học — Kim Liên"
+    assert lines[1] == "7 ngày qua: 15/11/2026 – 22/11/2026"
+    for expected in [
+        "Đăng ký: 16 (+1)",
+        "Đã đánh giá: 13 (+2)",
+        "Đạt sơ bộ: 10 (+1)",
+        "Đã xác nhận: 7 (+1)",
+        "Được công nhận: 5 (+2)",
+        # 5/16 = 31,25%: rounded half up (banker's rounding would say 31,2%).
+        "Tỷ lệ công nhận: 31,3%",
+        # 70% of 16 = 11,2 -> 12 households, 5 recognised.
+        "Mục tiêu 2025: 70%, còn thiếu 7 hộ",
+        "Mục tiêu 2030: 80%, còn thiếu 8 hộ",
+        "Tỷ lệ công nhận: 50%",
+        "Mục tiêu 2025: 65%, còn thiếu 1 dòng họ",
+        "• Chưa có hộ đăng ký: Thôn Mới",
+        "⏳ Chờ xác nhận quá 7 ngày: 2 phiếu",
+        "• Lê Văn Sáu (Thôn Hoàng Trù): 10 ngày",
+        "• Đỗ Thị Mười Hai (Thôn Sen 1): 9 ngày",
+        "💤 Cộng tác viên chưa có hoạt động từ 15/11/2026:",
+        "• Lê Văn Hùng (Thôn Sen 2), lần cuối 23/10/2026",
+        "• Phạm Thị Hoa (Thôn Mới), chưa có hoạt động",
+    ]:
+        assert expected in lines, expected
+    # Furthest behind first (measured against the 2030 target: 2025 is past).
+    behind = lines.index("⚠️ Thôn còn chậm (tỷ lệ hộ được công nhận):")
+    assert lines[behind + 1 : behind + 4] == [
+        "• Thôn Sen 2: 0% (0/3 hộ)",
+        "• Thôn Hoàng Trù: 37,5% (3/8 hộ)",
+        "• Thôn Sen 1: 40% (2/5 hộ)",
+    ]
+    # Short enough for one Zalo message (2000) and short lines for a phone.
+    assert len(text) < 2000
+    assert max(len(line) for line in lines) <= 60
+    data = [b.data for row in replies[0].buttons for b in row]
+    assert f"x:e:{seeded.commune_id}:2026" in data
+    assert all(len(d.encode()) <= 64 for d in data)
+
+
+async def test_digest_in_english_and_for_the_year(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    [reply] = await reports.on_demand(seeded.commune_id, "year", "en", buttons=False, chart=False)
+    lines = reply.text.splitlines()
+    assert lines[1] == "Year 2026, to 09:00 on 22/11/2026"
+    assert "Share recognised: 31.3%" in lines
+    assert "Target 2025: 70%, 7 more households needed" in lines
+    assert "Target 2025: 65%, 1 more clan needed" in lines
+    # The whole year: no "(+n)" for the period.
+    assert "Registered: 16" in lines
+    # No buttons on this channel: the text says how to ask for another period.
+    assert reply.buttons == ()
+    assert "/report" in lines[-1]
+
+
+async def test_commune_without_targets(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    replies = await reports.on_demand(
+        seeded.other_commune_id, "week", "vi", buttons=False, chart=True
+    )
+    text = replies[0].text
+    assert "Tỷ lệ công nhận: 50%" in text
+    assert "Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu." in text
+    assert "Mục tiêu 20" not in text
+    assert "Chưa có dòng họ nào đăng ký." in text
+    # Its only village is at the commune's own share: nobody is "behind".
+    assert "Thôn còn chậm" not in text
+    assert "Chờ xác nhận" not in text
+    png = replies[1].photo
+    assert png is not None and png.startswith(PNG_MAGIC)
+
+
+async def test_chair_gets_digest_and_chart_on_demand(app: App) -> None:
+    seeded = await seed(app.db)
+    chair = await _person(app, seeded.chair_id)
+    replies = await digest_replies(app, chair, "month", "vi")
+    assert replies[0].text.splitlines()[1] == "Tháng 11/2026, tính đến 09:00 ngày 22/11/2026"
+    chart = replies[1]
+    assert chart.text == "Tỷ lệ hộ được công nhận theo thôn, năm 2026"
+    assert chart.photo is not None and chart.photo.startswith(PNG_MAGIC)
+    image = Image.open(io.BytesIO(chart.photo))
+    image.verify()
+    assert image.format == "PNG"
+    assert image.size[0] >= 1000  # sharp on a phone
+
+    lan = await _person(app, seeded.collaborator_ids["lan"])
+    [refusal] = await digest_replies(app, lan, "week", "vi")
+    assert refusal.text.startswith("Dạ, báo cáo chỉ dành cho Chủ tịch")
+
+
+async def test_report_command_and_buttons(app: App) -> None:
+    seeded = await seed(app.db)
+    chair = await _person(app, seeded.chair_id)
+    assert parse_period("/baocao") == "week"
+    assert parse_period("/baocao tháng") == "month"
+    assert parse_period("/baocao Nam") == "year"
+    assert parse_period("/report day") == "day"
+    assert parse_period("/baocao hôm qua") is None
+
+    replies = await report_command(app, chair, "/baocao năm", "vi", buttons=False)
+    assert replies[0].text.splitlines()[1].startswith("Năm 2026")
+    assert len(replies) == 1  # no chart where the channel has no buttons (Zalo)
+    [unknown] = await report_command(app, chair, "/baocao abc", "vi")
+    assert "«/baocao tháng»" in unknown.text
+
+    [document] = await report_callback(app, chair, f"x:e:{seeded.commune_id}:2026", "vi")
+    assert document.document is not None
+    name, data = document.document
+    assert name == "danh-sach-kim-lien-2026.xlsx"
+    assert data[:2] == b"PK"  # a zip: XLSX
+    [summary] = await report_callback(app, chair, f"x:s:{seeded.commune_id}:2026", "vi")
+    assert summary.document is not None and summary.document[0].startswith("bao-cao-nam-")
+    assert "15/11/2026" in summary.text
+    day = await report_callback(app, chair, f"x:d:{seeded.commune_id}:day", "vi")
+    assert day[0].text.splitlines()[1] == "24 giờ qua, đến 09:00 ngày 22/11/2026"
+
+    # Another commune's report, or a malformed button: refused.
+    [refused] = await report_callback(app, chair, f"x:e:{seeded.other_commune_id}:2026", "vi")
+    assert refused.text.startswith("Dạ, báo cáo chỉ dành")
+    [stale] = await report_callback(app, chair, "x:zz", "vi")
+    assert "nút này đã cũ" in stale.text
+
+
+async def test_report_hook_answers_inside_the_chat_service(app: App) -> None:
+    """/baocao through the real ChatService: the hook reads in the service's own transaction
+    (on SQLite a second one would wait for the first forever)."""
+    import asyncio
+
+    from bot.reports import make_report_hook
+    from tests.support.chat import Chat
+
+    seeded = await seed(app.db)
+    async with app.db.session() as s:
+        repo = Repository(s, NOW)
+        identity = await repo.identity("console", "chair", "chair", "Trần Văn Bình")
+        await repo.bind_identity(identity.id, seeded.chair_id)
+    app.service.report_hook = make_report_hook(Reports.from_app(app))
+    chat = Chat(app, "chair")
+    shown = await asyncio.wait_for(chat.say("/baocao tháng"), timeout=30)
+    assert shown.startswith("📊 Dạ, báo cáo khuyến học — Kim Liên\nTháng 11/2026")
+    assert "Tỷ lệ công nhận: 31,3%" in shown
+    # The console has no buttons and takes no photos: text only, with the typed alternatives.
+    assert len(chat.last_replies) == 1 and "«/baocao năm»" in shown
+    unknown = await asyncio.wait_for(chat.say("/baocao hôm kia"), timeout=30)
+    assert unknown.startswith("Dạ, chưa rõ kỳ báo cáo.")

@@ -1,0 +1,306 @@
+"""The files for the paperwork, opened and checked cell by cell: the assessment workbook, the
+yearly summary, CSV for a commune and (streamed) for a province; and the command line."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.bootstrap import App
+from bot.cli import main
+from bot.reports.service import Reports
+from storage.db import Database
+from tests.integration.test_reports_fixtures import Seeded, seed
+
+
+def _rows(ws: Worksheet, first: int = 5) -> list[tuple[object, ...]]:
+    return [r for r in ws.iter_rows(min_row=first, values_only=True) if any(r)]
+
+
+async def test_assessment_workbook(app: App) -> None:
+    seeded = await seed(app.db)
+    file = await Reports.from_app(app).export_xlsx(seeded.commune_id, 2026)
+    assert file.filename == "danh-sach-kim-lien-2026.xlsx"
+    wb = load_workbook(io.BytesIO(file.data))
+    assert wb.sheetnames == [
+        "Gia đình học tập",
+        "Dòng họ học tập",
+        "Đề nghị công nhận",
+        "Tổng hợp theo thôn",
+    ]
+
+    ws = wb["Gia đình học tập"]
+    assert ws["A1"].value == "DANH SÁCH ĐÁNH GIÁ «GIA ĐÌNH HỌC TẬP» NĂM 2026"
+    assert ws["A2"].value == "Kim Liên, Nghệ An. Lập ngày 22/11/2026."
+    header = [c.value for c in ws[4]]
+    assert header == [
+        "STT",
+        "Họ và tên chủ hộ",
+        "Thôn",
+        "Tiêu chí 1: Học tập của trẻ em trong gia đình (30 điểm)",
+        "Tiêu chí 2: Học tập của người lớn trong gia đình (30 điểm)",
+        "Tiêu chí 3: Điều kiện học tập của gia đình (20 điểm)",
+        "Tiêu chí 4: Tác động, hiệu quả học tập của các thành viên trong gia đình (20 điểm)",
+        "Tổng điểm",
+        "Kết quả sơ bộ",
+        "Trạng thái",
+        "Người xác nhận",
+        "Ngày xác nhận",
+        "Số quyết định",
+        "Ngày quyết định",
+        "Bộ tiêu chí",
+        "Phiên bản",
+    ]
+    assert ws.freeze_panes == "C5"  # header and names stay on screen
+    assert ws.column_dimensions["B"].width >= 18
+    assert ws["D4"].alignment.wrap_text and ws["A4"].font.b
+
+    rows = _rows(ws)
+    # Assessed households only (no drafts, no deleted or merged households), village by village.
+    assert len(rows) == 13
+    assert rows[0][:3] == (1, "Nguyễn Văn Một", "Thôn Hoàng Trù")
+    by_name = {r[1]: r for r in rows}
+    bon = by_name["Phạm Thị Bốn"]
+    assert bon[3:10] == (30, 25, 20, 10.5, 85.5, "Đạt", "Đề nghị công nhận")
+    hai = by_name["Trần Thị Hai"]
+    assert hai[10:] == (
+        "Nguyễn Thị Lan",
+        datetime(2026, 10, 3),
+        "15/QĐ-UBND",
+        datetime(2026, 11, 19),
+        "gdht-448",
+        "2015.1",
+    )
+    assert by_name["Vũ Thị Bảy"][8:10] == ("Chưa đạt", "Chờ xác nhận")
+    assert "Hộ Đã Xóa" not in by_name and "Đặng Văn Tám" not in by_name
+    # Dates are real dates shown the Vietnamese way.
+    row_of_hai = next(i for i, r in enumerate(rows, 5) if r[1] == "Trần Thị Hai")
+    assert ws.cell(row_of_hai, 12).number_format == "dd/mm/yyyy"
+
+    clans = _rows(wb["Dòng họ học tập"])
+    assert [c.value for c in wb["Dòng họ học tập"][4]][:4] == [
+        "STT",
+        "Tên dòng họ",
+        "Trưởng họ",
+        "Thôn",
+    ]
+    assert clans[0][:8] == (1, "Họ Nguyễn", "Nguyễn Văn Tộc", "Thôn Hoàng Trù", 20, 40, 25, 85)
+
+    # The list proposed for recognition, in filing order: households by village, then by
+    # given name (Ba, Bốn, Hai, Một), then clans.
+    proposed = _rows(wb["Đề nghị công nhận"])
+    assert [(r[0], r[1], r[2], r[3]) for r in proposed] == [
+        (1, "Lê Văn Ba", "Hộ gia đình", "Thôn Hoàng Trù"),
+        (2, "Phạm Thị Bốn", "Hộ gia đình", "Thôn Hoàng Trù"),
+        (3, "Trần Thị Hai", "Hộ gia đình", "Thôn Hoàng Trù"),
+        (4, "Nguyễn Văn Một", "Hộ gia đình", "Thôn Hoàng Trù"),
+        (5, "Bùi Thị Chín", "Hộ gia đình", "Thôn Sen 1"),
+        (6, "Ngô Văn Mười", "Hộ gia đình", "Thôn Sen 1"),
+        (7, "Họ Nguyễn", "Dòng họ", "Thôn Hoàng Trù"),
+    ]
+
+    villages = wb["Tổng hợp theo thôn"]
+    assert [c.value for c in villages[4]] == [
+        "STT",
+        "Thôn",
+        "Số hộ đăng ký",
+        "Đã đánh giá",
+        "Đạt sơ bộ",
+        "Đã xác nhận",
+        "Được công nhận",
+        "Tỷ lệ công nhận",
+        "Mục tiêu 2025",
+        "Còn thiếu để đạt mục tiêu 2025",
+        "Mục tiêu 2030",
+        "Còn thiếu để đạt mục tiêu 2030",
+    ]
+    summary = _rows(villages)
+    assert summary[0] == (1, "Thôn Hoàng Trù", 8, 7, 6, 5, 3, 0.375, 0.7, 3, 0.8, 4)
+    assert summary[3] == (4, "Thôn Mới", 0, 0, 0, 0, 0, None, 0.7, 0, 0.8, 0)
+    assert summary[4] == (None, "Toàn xã", 16, 13, 10, 7, 5, 0.3125, 0.7, 7, 0.8, 8)
+    assert villages["H5"].number_format == "0.0%"  # 37,5% on a Vietnamese Excel
+    assert villages["C5"].number_format == "#,##0"
+    assert villages["B9"].font.b
+
+
+async def test_yearly_summary_workbook(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    file = await reports.summary_xlsx(seeded.commune_id, 2026)
+    ws = load_workbook(io.BytesIO(file.data)).active
+    assert ws.title == "Báo cáo năm"
+    assert ws["A1"].value == "Hội Khuyến học Kim Liên, Nghệ An"
+    assert ws["A2"].value == "BÁO CÁO KẾT QUẢ XÂY DỰNG CÁC MÔ HÌNH HỌC TẬP NĂM 2026"
+    assert ws["A3"].value == "Lập ngày 22/11/2026. Hạn gửi: trước ngày 15/11/2026."
+    values = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    titles = {r[1]: r for r in values if isinstance(r[0], int) and r[1] and "(" in str(r[1])}
+    assert titles["Gia đình học tập (hộ)"][2:] == (16, 13, 10, 7, 5, 0.3125, 0.7, 7, 0.8, 8)
+    assert titles["Dòng họ học tập (dòng họ)"][2:] == (2, 2, 1, 1, 1, 0.5, 0.65, 1, 0.75, 1)
+    village_title = titles["Cộng đồng học tập (thôn)"]
+    assert village_title[2] == 4 and village_title[8] == "chưa đặt"
+    assert any(r[1] == "Toàn xã" for r in values)
+    assert any("CHỦ TỊCH HỘI KHUYẾN HỌC" in str(v) for r in values for v in r)
+
+    # A commune flagged as a difficult area says so; with no targets, "chưa đặt".
+    other = await reports.summary_xlsx(seeded.other_commune_id, 2026)
+    ws = load_workbook(io.BytesIO(other.data)).active
+    assert ws["A4"].value.startswith("Xã thuộc vùng khó khăn")
+    household = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Gia đình học tập (hộ)")
+    assert household[2:9] == (2, 1, 1, 1, 1, 0.5, "chưa đặt")
+
+
+async def test_commune_and_province_csv(app: App) -> None:
+    seeded = await seed(app.db)
+    reports = Reports.from_app(app)
+    out = io.StringIO()
+    assert await reports.export_csv(seeded.commune_id, 2026, out) == 15
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0][:5] == ["STT", "Xã", "Thôn", "Danh hiệu", "Hộ / dòng họ"]
+    assert rows[0][5:9] == ["Tiêu chí 1", "Tiêu chí 2", "Tiêu chí 3", "Tiêu chí 4"]
+    bon = next(r for r in rows if r[4] == "Phạm Thị Bốn")
+    # Vietnamese numbers and dates, as text.
+    assert bon[5:12] == ["30", "25", "20", "10,5", "85,5", "Đạt", "Đề nghị công nhận"]
+    assert bon[13] == "17/11/2026"
+    clan = next(r for r in rows if r[4] == "Họ Nguyễn")
+    assert clan[3] == "Dòng họ" and clan[8] == ""  # the clan pack has three criteria
+    assert clan[14:16] == ["12/QĐ-UBND", "13/10/2026"]
+
+    province = io.StringIO()
+    async with app.db.session() as s:
+        from storage.reports import find_province
+
+        found = await find_province(s, "nghe an")
+    assert found is not None
+    count = await reports.province_csv(found[0], 2026, province)
+    lines = list(csv.reader(io.StringIO(province.getvalue())))
+    assert count == 16 == len(lines) - 1  # Kim Liên's 15 and Đồng Văn's 1
+    assert {line[1] for line in lines[1:]} == {"Kim Liên", "Đồng Văn"}
+    assert [line[0] for line in lines[1:]] == [str(i) for i in range(1, 17)]
+
+
+async def test_province_csv_streams_in_batches(app: App) -> None:
+    """The province export never holds every row: rows come through a streamed cursor."""
+    from storage.reports import stream_province_rows
+
+    seeded = await seed(app.db)
+    async with app.db.session() as s:
+        from storage.reports import find_province
+
+        found = await find_province(s, "nghe an")
+    assert found is not None and seeded.commune_id
+    rows = stream_province_rows(app.db, found[0], 2026, batch=4)
+    first = await anext(rows)
+    assert first.commune == "Kim Liên"
+    rest = [r async for r in rows]
+    assert len(rest) == 15
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    for name in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def _seed(url: str) -> Seeded:
+    async def go() -> Seeded:
+        db = Database(url)
+        try:
+            return await seed(db)
+        finally:
+            await db.dispose()
+
+    return asyncio.run(go())
+
+
+def test_cli_exports_reports_and_outbox(
+    cli: Callable[..., tuple[int, str, str]], database_url: str, tmp_path: Path
+) -> None:
+    _seed(database_url)
+    xlsx = tmp_path / "kim-lien.xlsx"
+    code, out, _ = cli("export", "--commune", "kim lien", "--year", "2026", "--output", str(xlsx))
+    assert code == 0 and "kim-lien.xlsx" in out
+    assert load_workbook(xlsx).sheetnames[0] == "Gia đình học tập"
+
+    listing = tmp_path / "kim-lien.csv"
+    code, out, _ = cli(
+        "export",
+        "--commune",
+        "Kim Liên",
+        "--year",
+        "2026",
+        "--format",
+        "csv",
+        "--output",
+        str(listing),
+    )
+    assert code == 0 and "15 assessments" in out
+    assert listing.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+
+    province = tmp_path / "nghe-an.csv"
+    code, out, _ = cli(
+        "export",
+        "--province",
+        "Nghe An",
+        "--year",
+        "2026",
+        "--format",
+        "csv",
+        "--output",
+        str(province),
+    )
+    assert code == 0 and "16 assessments" in out
+    code, _, err = cli("export", "--province", "Nghe An", "--year", "2026")
+    assert code == 1 and "CSV only" in err
+
+    summary = tmp_path / "bao-cao.xlsx"
+    code, out, _ = cli(
+        "report", "summary", "--commune", "Kim Liên", "--year", "2026", "--output", str(summary)
+    )
+    assert code == 0
+    assert load_workbook(summary).active.title == "Báo cáo năm"
+
+    code, out, _ = cli("digest", "show", "--commune", "Kim Liên", "--period", "year")
+    assert code == 0 and "Tỷ lệ công nhận:" in out
+
+    code, out, _ = cli("digest", "run", "--commune", "Kim Liên")
+    assert code == 0 and "Queued 1 digest(s) for 1 chair(s)" in out
+
+    code, out, _ = cli("outbox", "list")
+    assert code == 0 and "pending" in out and "digest:week:run-" in out
+
+    code, out, _ = cli(
+        "digest",
+        "schedule",
+        "--commune",
+        "Kim Liên",
+        "--weekday",
+        "4",
+        "--time",
+        "16:30",
+        "--no-daily",
+    )
+    assert code == 0 and "weekly Fri 16:30 (Asia/Ho_Chi_Minh)" in out
+    code, _, err = cli("digest", "schedule", "--commune", "Kim Liên", "--time", "7h")
+    assert code == 1 and "HH:MM" in err
