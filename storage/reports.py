@@ -378,6 +378,24 @@ async def _title_counts(
     return year_counts, period_counts
 
 
+def _named(when: Any) -> Any:
+    """(id, title, household head or clan name, village, `when`) of assessments."""
+    a = AssessmentRow
+    return (
+        select(
+            a.id,
+            a.title,
+            func.coalesce(HouseholdRow.head_name, ClanRow.name, ""),
+            VillageRow.name,
+            when,
+        )
+        .select_from(a)
+        .outerjoin(HouseholdRow, HouseholdRow.id == a.household_id)
+        .outerjoin(ClanRow, ClanRow.id == a.clan_id)
+        .outerjoin(VillageRow, VillageRow.id == a.village_id)
+    )
+
+
 async def _waiting(
     session: AsyncSession, commune_id: int, before: datetime, limit: int
 ) -> tuple[tuple[Waiting, ...], int]:
@@ -391,20 +409,7 @@ async def _waiting(
         .where(*where)
     )
     rows = await session.execute(
-        select(
-            a.id,
-            a.title,
-            func.coalesce(HouseholdRow.head_name, ClanRow.name, ""),
-            VillageRow.name,
-            a.submitted_at,
-        )
-        .select_from(a)
-        .outerjoin(HouseholdRow, HouseholdRow.id == a.household_id)
-        .outerjoin(ClanRow, ClanRow.id == a.clan_id)
-        .outerjoin(VillageRow, VillageRow.id == a.village_id)
-        .where(*where)
-        .order_by(a.submitted_at, a.id)
-        .limit(limit)
+        _named(a.submitted_at).where(*where).order_by(a.submitted_at, a.id).limit(limit)
     )
     items = tuple(
         Waiting(int(r[0]), str(r[1]), str(r[2]), r[3], as_utc(cast(datetime, r[4])))
@@ -603,19 +608,7 @@ async def drafts_info(session: AsyncSession, ids: Sequence[int]) -> list[DraftIn
     """The drafts among `ids` that are still drafts (a reminder skips finished ones)."""
     a = AssessmentRow
     rows = await session.execute(
-        select(
-            a.id,
-            a.title,
-            func.coalesce(HouseholdRow.head_name, ClanRow.name, ""),
-            VillageRow.name,
-            a.updated_at,
-        )
-        .select_from(a)
-        .outerjoin(HouseholdRow, HouseholdRow.id == a.household_id)
-        .outerjoin(ClanRow, ClanRow.id == a.clan_id)
-        .outerjoin(VillageRow, VillageRow.id == a.village_id)
-        .where(a.id.in_(list(ids)), a.status == "draft")
-        .order_by(a.id)
+        _named(a.updated_at).where(a.id.in_(list(ids)), a.status == "draft").order_by(a.id)
     )
     return [DraftInfo(int(r[0]), str(r[1]), str(r[2]), r[3], as_utc(r[4])) for r in rows.all()]
 
