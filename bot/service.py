@@ -19,7 +19,7 @@ from bot.rendering import Button, Renderer, Reply
 from conversations.domain import ChannelIdentity, Person
 from conversations.packs import CriteriaPack, TitleKind, load_pack
 from conversations.permissions import Action, Actor, Scope, allowed
-from conversations.text import clean
+from conversations.text import clean, fold, parse_integer
 from storage.db import Database
 from storage.workflow import WorkflowRepository
 
@@ -151,9 +151,9 @@ class Turn:
             "prompt": {"title": title, "labels": [label for _, label in options]},
             **extra,
         }
-        self.replies.append(self._options_reply(footer))
+        self.replies.append(self.options_reply(footer))
 
-    def _options_reply(self, footer: str | None = None) -> Reply:
+    def options_reply(self, footer: str | None = None) -> Reply:
         prompt = self.state["prompt"]
         lines = [prompt["title"]]
         lines += [f"{i}. {label}" for i, label in enumerate(prompt["labels"], 1)]
@@ -168,7 +168,7 @@ class Turn:
 
     def repeat_options(self, message_id: str = "menu-unknown") -> None:
         self.reply(message_id)
-        self.replies.append(self._options_reply())
+        self.replies.append(self.options_reply())
 
     def chosen_option(self) -> str | None:
         """The key chosen on the current option screen, or None (unclear or stale)."""
@@ -180,8 +180,6 @@ class Turn:
             if tag == "o" and counter == str(self.state.get("n")) and key in keys:
                 return key
             return None
-        from conversations.text import fold, parse_integer
-
         text = inbound.text.strip() if inbound.kind == "text" else ""
         if not text:
             return None

@@ -11,7 +11,7 @@ from bot.flows.common import back_to_menu, scope_of
 from bot.rendering import Reply
 from bot.service import Notice
 from conversations.domain import NEEDS_REASON, Assessment, AssessmentStatus, Transition, next_status
-from conversations.permissions import Action
+from conversations.permissions import Action, Scope
 from conversations.scoring import ScoreResult
 from conversations.text import clean, fold, format_number
 
@@ -213,7 +213,7 @@ async def on_item(service: ChatService, turn: Turn, key: str) -> None:
         return
     if key == "answers":
         turn.replies.append(_answers(service, turn, assessment))
-        turn.replies.append(turn._options_reply())
+        turn.replies.append(turn.options_reply())
         return
     if key in ("return", "reject"):
         turn.state = {
@@ -367,8 +367,6 @@ async def on_duplicates(service: ChatService, turn: Turn, key: str) -> None:
     assert household is not None and turn.person is not None
     village = await turn.repo.village(household.village_id)
     assert village is not None
-    from conversations.permissions import Scope
-
     scope = Scope(commune_id=village.commune_id, village_ids=frozenset({village.id}))
     if not turn.may("merge_households", scope):
         await back_to_menu(service, turn, "not-allowed")

@@ -81,7 +81,7 @@ async def reshow(service: ChatService, turn: Turn) -> None:
     if screen == "assessment":
         await assessment.resume(service, turn)
     elif turn.state.get("options") is not None:
-        turn.replies.append(turn._options_reply())
+        turn.replies.append(turn.options_reply())
 
 
 async def report(service: ChatService, turn: Turn, period: str) -> None:
