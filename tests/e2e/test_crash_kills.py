@@ -40,7 +40,7 @@ async def test_sigkill_loses_no_acknowledged_answer(
             kills += 1
             await asyncio.sleep(rng.uniform(0.0, 0.5))
             await bot.restart()
-        done, pending = await asyncio.wait(tasks, timeout=300)
+        done, pending = await asyncio.wait(tasks, timeout=1200)
         for task in done:
             task.result()  # a user who got no answer fails here, with its transcript
         stuck = [user for user, task in zip(users, tasks, strict=True) if task in pending]
