@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench
+.PHONY: run test lint
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,3 @@ lint: $(BIN)/.installed
 
 test: lint
 	$(BIN)/python -m pytest -q
-
-bench: $(BIN)/.installed
-	$(BIN)/python -m bench
