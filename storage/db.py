@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.sqlite_inline import Checkpointer, connector
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -26,15 +28,30 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (None for PostgreSQL or an in-memory database)."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database
+    return database if database and database != ":memory:" else None
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite(url):
-        database = make_url(url).database
-        if database and database != ":memory:":
+        database = sqlite_file(url)
+        inline = database is not None
+        if database is not None:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+            # Statements run on the event loop, without aiosqlite's thread: see sqlite_inline.
+            kwargs.setdefault("async_creator", connector(database))
+        else:
+            kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_async_engine(url, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            if inline:
+                return  # set when the connection was opened (sqlite_inline.connector)
             # WAL lets readers work while one writer commits; synchronous=NORMAL is still
             # crash-safe in WAL mode. pysqlite's own transaction handling is switched off so
             # that we can open write transactions with BEGIN IMMEDIATE below.
@@ -68,10 +85,15 @@ class Database:
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time; queueing here is cheaper than busy-waiting on it.
         self._write_lock = asyncio.Lock() if self.sqlite else None
+        # Inline SQLite connections leave the WAL to this thread (see sqlite_inline).
+        path = sqlite_file(url) if "async_creator" not in engine_kwargs else None
+        self._checkpointer = Checkpointer(path) if path else None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A transaction: committed when the block ends, rolled back if it raises."""
+        if self._checkpointer is not None:
+            self._checkpointer.start()  # once the database exists; later calls do nothing
         if self._write_lock is not None:
             async with self._write_lock, self._sessions() as session, session.begin():
                 yield session
@@ -81,6 +103,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._checkpointer is not None:
+            await asyncio.to_thread(self._checkpointer.stop)
 
 
 def alembic_config(url: str) -> Config:

@@ -6,10 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql import ClauseElement
 
 from conversations.domain import (
     Assessment,
@@ -26,6 +29,7 @@ from conversations.domain import (
 )
 from conversations.packs import AnswerValue, TitleKind
 from conversations.text import clean, fold
+from storage.fastsql import Driver, Statement, driver
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -44,6 +48,133 @@ from storage.tables import (
     VillageRow,
 )
 
+# --- the statements every message runs (see storage.fastsql) -------------------------------
+
+_updates = cast(Table, ProcessedUpdateRow.__table__)
+_states = cast(Table, ChatStateRow.__table__)
+_identities = cast(Table, ChannelIdentityRow.__table__)
+_people = cast(Table, PersonRow.__table__)
+_households = cast(Table, HouseholdRow.__table__)
+_assessments = cast(Table, AssessmentRow.__table__)
+_log = cast(Table, AssessmentLogRow.__table__)
+
+IDENTITY_COLUMNS = tuple(ChannelIdentity.model_fields)
+PERSON_COLUMNS = tuple(Person.model_fields)
+HOUSEHOLD_COLUMNS = tuple(Household.model_fields)
+ASSESSMENT_COLUMNS = tuple(Assessment.model_fields)
+
+
+def _upsert(dialect: Dialect, table: Any) -> Any:
+    return (pg_insert if dialect.name == "postgresql" else sqlite_insert)(table)
+
+
+def _claim(dialect: Dialect) -> ClauseElement:
+    return cast(
+        ClauseElement,
+        _upsert(dialect, _updates)
+        .values(channel=bindparam("channel"), update_key=bindparam("key"), at=bindparam("at"))
+        .on_conflict_do_nothing(),
+    )
+
+
+def _new_state(dialect: Dialect) -> ClauseElement:
+    return cast(
+        ClauseElement,
+        _upsert(dialect, _states)
+        .values(
+            channel=bindparam("channel"),
+            chat_id=bindparam("chat_id"),
+            state=bindparam("state", type_=_states.c.state.type),
+            updated_at=bindparam("at"),
+        )
+        .on_conflict_do_nothing(),
+    )
+
+
+def _columns(table: Any, names: Sequence[str]) -> list[Any]:
+    return [table.c[name] for name in names]
+
+
+CLAIM_UPDATE = Statement(_claim)
+LOCK_STATE = Statement(
+    lambda d: (
+        select(_states.c.state)
+        .where(_states.c.channel == bindparam("channel"), _states.c.chat_id == bindparam("chat_id"))
+        .with_for_update()
+    )
+)
+NEW_STATE = Statement(_new_state)
+SAVE_STATE = Statement(
+    lambda d: (
+        update(_states)
+        .where(_states.c.channel == bindparam("channel"), _states.c.chat_id == bindparam("chat_id"))
+        .values(state=bindparam("state", type_=_states.c.state.type), updated_at=bindparam("at"))
+    )
+)
+IDENTITY = Statement(
+    lambda d: select(*_columns(_identities, IDENTITY_COLUMNS)).where(
+        _identities.c.channel == bindparam("channel"),
+        _identities.c.external_id == bindparam("external_id"),
+    )
+)
+PERSON = Statement(
+    lambda d: select(*_columns(_people, PERSON_COLUMNS)).where(_people.c.id == bindparam("id"))
+)
+HOUSEHOLD_OF = Statement(
+    lambda d: (
+        select(*_columns(_households, HOUSEHOLD_COLUMNS))
+        .where(
+            _households.c.person_id == bindparam("person_id"), _households.c.deleted_at.is_(None)
+        )
+        .limit(2)
+    )
+)
+ASSESSMENT = Statement(
+    lambda d: select(*_columns(_assessments, ASSESSMENT_COLUMNS)).where(
+        _assessments.c.id == bindparam("id")
+    )
+)
+ASSESSMENT_FOR = Statement(
+    lambda d: (
+        select(*_columns(_assessments, ASSESSMENT_COLUMNS))
+        .where(
+            _assessments.c.subject_kind == bindparam("subject_kind"),
+            _assessments.c.subject_id == bindparam("subject_id"),
+            _assessments.c.title == bindparam("title"),
+            _assessments.c.year == bindparam("year"),
+        )
+        .limit(2)
+    )
+)
+SAVE_SESSION = Statement(
+    lambda d: (
+        update(_assessments)
+        .where(_assessments.c.id == bindparam("id"))
+        .values(
+            session=bindparam("session", type_=_assessments.c.session.type),
+            answers=bindparam("answers", type_=_assessments.c.answers.type),
+            updated_at=bindparam("at"),
+        )
+    )
+)
+LOG = Statement(
+    lambda d: _log.insert().values(
+        assessment_id=bindparam("assessment_id"),
+        at=bindparam("at"),
+        actor_id=bindparam("actor_id"),
+        channel=bindparam("channel"),
+        action=bindparam("action"),
+        field=bindparam("field"),
+        old=bindparam("old", type_=_log.c.old.type),
+        new=bindparam("new", type_=_log.c.new.type),
+        note=bindparam("note"),
+    )
+)
+
+
+def _model(model: Any, names: Sequence[str], row: tuple[Any, ...] | None) -> Any:
+    return model.model_validate(dict(zip(names, row, strict=True))) if row is not None else None
+
 
 class Repository:
     """All reads and writes of one transaction. `now` is the transaction's clock reading."""
@@ -51,6 +182,25 @@ class Repository:
     def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.s = session
         self.now = now
+        self._driver: Driver | None = None
+
+    async def _fast(self) -> Driver:
+        """The driver for the per-message statements, in this session's transaction. What
+        the ORM still holds is written first, so both see the same rows."""
+        session = self.s
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
+        if self._driver is None:
+            self._driver = await driver(session)
+        return self._driver
+
+    def _synchronise(self, entity: Any, key: int, **values: Any) -> None:
+        """A row changed behind the ORM's back: if the ORM holds it, give it the new values
+        (as the ORM's own UPDATE would), without marking it changed."""
+        held = self.s.identity_map.get(self.s.sync_session.identity_key(entity, key))
+        if held is not None:
+            for name, value in values.items():
+                set_committed_value(held, name, value)
 
     def _insert(self, table: Any) -> Any:
         dialect = self.s.bind.dialect.name
@@ -60,49 +210,37 @@ class Repository:
 
     async def claim_update(self, channel: str, key: str) -> bool:
         """Record an update as applied; False if it was applied before (a redelivery)."""
-        stmt = (
-            self._insert(ProcessedUpdateRow)
-            .values(channel=channel, update_key=key, at=self.now)
-            .on_conflict_do_nothing()
-        )
-        result = await self.s.execute(stmt)
-        return bool(cast(Any, result).rowcount)
+        fast = await self._fast()
+        return bool(await fast.run(CLAIM_UPDATE, {"channel": channel, "key": key, "at": self.now}))
 
     async def chat_state(self, channel: str, chat_id: str) -> dict[str, Any]:
         """The chat's state, locked for this transaction so one chat's updates go in order
         even across bot processes (FOR UPDATE; SQLite serialises writers anyway)."""
-        row = await self.s.scalar(
-            select(ChatStateRow)
-            .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
-            .with_for_update()
-        )
+        fast = await self._fast()
+        where = {"channel": channel, "chat_id": chat_id}
+        row = await fast.one(LOCK_STATE, where)
         if row is None:
-            stmt = (
-                self._insert(ChatStateRow)
-                .values(channel=channel, chat_id=chat_id, state={}, updated_at=self.now)
-                .on_conflict_do_nothing()
-            )
-            await self.s.execute(stmt)
-            row = await self.s.scalar(
-                select(ChatStateRow)
-                .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
-                .with_for_update()
-            )
+            await fast.run(NEW_STATE, {**where, "state": {}, "at": self.now})
+            row = await fast.one(LOCK_STATE, where)
         assert row is not None
-        return dict(row.state or {})
+        return dict(row[0] or {})
 
     async def save_chat_state(self, channel: str, chat_id: str, state: dict[str, Any]) -> None:
-        await self.s.execute(
-            update(ChatStateRow)
-            .where(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
-            .values(state=state, updated_at=self.now)
-        )
+        fast = await self._fast()
+        params = {"channel": channel, "chat_id": chat_id, "state": state, "at": self.now}
+        await fast.run(SAVE_STATE, params)
 
     # --- people --------------------------------------------------------------------------
 
     async def identity(
         self, channel: str, external_id: str, chat_id: str, display_name: str | None
     ) -> ChannelIdentity:
+        fast = await self._fast()
+        found = await fast.one(IDENTITY, {"channel": channel, "external_id": external_id})
+        if found is not None:
+            known: ChannelIdentity = _model(ChannelIdentity, IDENTITY_COLUMNS, found)
+            if not known.unreachable and (not display_name or known.display_name == display_name):
+                return known  # the usual case: nothing to change
         row = await self.s.scalar(
             select(ChannelIdentityRow).where(
                 ChannelIdentityRow.channel == channel,
@@ -161,8 +299,11 @@ class Repository:
         return Person.model_validate(row)
 
     async def person(self, person_id: int) -> Person | None:
-        row = await self.s.get(PersonRow, person_id)
-        return Person.model_validate(row) if row else None
+        fast = await self._fast()
+        person: Person | None = _model(
+            Person, PERSON_COLUMNS, await fast.one(PERSON, {"id": person_id})
+        )
+        return person
 
     # --- places --------------------------------------------------------------------------
 
@@ -389,21 +530,25 @@ class Repository:
         return Assessment.model_validate(row)
 
     async def assessment(self, assessment_id: int) -> Assessment | None:
-        row = await self.s.get(AssessmentRow, assessment_id)
-        return Assessment.model_validate(row) if row else None
+        fast = await self._fast()
+        found = await fast.one(ASSESSMENT, {"id": assessment_id})
+        assessment: Assessment | None = _model(Assessment, ASSESSMENT_COLUMNS, found)
+        return assessment
 
     async def assessment_for(
         self, subject_kind: SubjectKind, subject_id: int, title: str, year: int
     ) -> Assessment | None:
-        row = await self.s.scalar(
-            select(AssessmentRow).where(
-                AssessmentRow.subject_kind == subject_kind,
-                AssessmentRow.subject_id == subject_id,
-                AssessmentRow.title == title,
-                AssessmentRow.year == year,
-            )
+        fast = await self._fast()
+        params = {
+            "subject_kind": subject_kind,
+            "subject_id": subject_id,
+            "title": title,
+            "year": year,
+        }
+        assessment: Assessment | None = _model(
+            Assessment, ASSESSMENT_COLUMNS, await fast.one(ASSESSMENT_FOR, params)
         )
-        return Assessment.model_validate(row) if row else None
+        return assessment
 
     async def drafts_by(self, person_id: int, limit: int = 10) -> list[Assessment]:
         rows = await self.s.scalars(
@@ -424,10 +569,20 @@ class Repository:
         channel: str | None,
     ) -> None:
         """Store the engine's session and log each answer that changed (old, new)."""
-        await self.s.execute(
-            update(AssessmentRow)
-            .where(AssessmentRow.id == assessment_id)
-            .values(session=session, answers=dict(session.get("answers", {})), updated_at=self.now)
+        fast = await self._fast()
+        params = {
+            "id": assessment_id,
+            "session": session,
+            "answers": dict(session.get("answers", {})),
+            "at": self.now,
+        }
+        await fast.run(SAVE_SESSION, params)
+        self._synchronise(
+            AssessmentRow,
+            assessment_id,
+            session=session,
+            answers=params["answers"],
+            updated_at=self.now,
         )
         for name, (old, new) in changed.items():
             await self.log(assessment_id, actor_id, channel, "answer", name, old, new)
@@ -463,19 +618,19 @@ class Repository:
         new: Any,
         note: str | None = None,
     ) -> None:
-        self.s.add(
-            AssessmentLogRow(
-                assessment_id=assessment_id,
-                at=self.now,
-                actor_id=actor_id,
-                channel=channel,
-                action=action,
-                field=field,
-                old=old,
-                new=new,
-                note=note,
-            )
-        )
+        fast = await self._fast()
+        params = {
+            "assessment_id": assessment_id,
+            "at": self.now,
+            "actor_id": actor_id,
+            "channel": channel,
+            "action": action,
+            "field": field,
+            "old": old,
+            "new": new,
+            "note": note,
+        }
+        await fast.run(LOG, params)
 
     async def history(self, assessment_id: int) -> list[AssessmentLogRow]:
         rows = await self.s.scalars(

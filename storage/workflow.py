@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 
 from conversations.domain import Assessment, AssessmentStatus, Household, Role
 from conversations.text import clean, fold
-from storage.repository import Repository
+from storage.repository import HOUSEHOLD_COLUMNS, HOUSEHOLD_OF, Repository, _model
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -117,12 +117,10 @@ class WorkflowRepository(Repository):
     # --- people and households -----------------------------------------------------------
 
     async def household_of(self, person_id: int) -> Household | None:
-        row = await self.s.scalar(
-            select(HouseholdRow).where(
-                HouseholdRow.person_id == person_id, HouseholdRow.deleted_at.is_(None)
-            )
-        )
-        return Household.model_validate(row) if row else None
+        fast = await self._fast()
+        found = await fast.one(HOUSEHOLD_OF, {"person_id": person_id})
+        household: Household | None = _model(Household, HOUSEHOLD_COLUMNS, found)
+        return household
 
     async def register_household(
         self, village_id: int, head_name: str, person_id: int, phone: str | None = None

@@ -1,0 +1,193 @@
+"""The faster storage path (storage.fastsql, storage.sqlite_inline) behaves like the ORM it
+replaces: same values written, same transaction, and SQLite never stalls the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.demo import ensure_demo
+from storage.db import Database, sqlite_file, upgrade
+from storage.sqlite_inline import Checkpointer
+from storage.tables import AssessmentLogRow, AssessmentRow, ChatStateRow
+from storage.workflow import WorkflowRepository
+
+NOW = datetime(2026, 11, 22, 2, 0, 0, 123456, tzinfo=UTC)
+
+
+async def _assessment(db: Database) -> int:
+    demo = await ensure_demo(db)
+    async with db.session() as session:
+        repo = WorkflowRepository(session, NOW)
+        household = await repo.add_household(demo.village_ids[0], "Nguyễn Văn An")
+        assessment = await repo.add_assessment(
+            title="household",
+            subject_kind="household",
+            subject_id=household.id,
+            commune_id=demo.commune_id,
+            village_id=demo.village_ids[0],
+            year=2026,
+            pack_id="gdht-448",
+            pack_version="1",
+            session={"answers": {}},
+            created_by=None,
+        )
+        return assessment.id
+
+
+async def test_a_logged_answer_reads_back_as_the_orm_wrote_it(db: Database) -> None:
+    assessment_id = await _assessment(db)
+    async with db.session() as session:
+        repo = WorkflowRepository(session, NOW)
+        await repo.log(assessment_id, None, "telegram", "answer", "members", None, 4)
+        await repo.log(assessment_id, None, "telegram", "answer", "tools", [1], ["a", "b"])
+        # The same row written by the ORM, for comparison.
+        session.add(
+            AssessmentLogRow(
+                assessment_id=assessment_id,
+                at=NOW,
+                channel="telegram",
+                action="answer",
+                field="orm",
+                old=[1],
+                new=["a", "b"],
+            )
+        )
+    async with db.session() as session:
+        rows = (
+            await session.scalars(
+                select(AssessmentLogRow)
+                .where(AssessmentLogRow.action == "answer", AssessmentLogRow.note.is_(None))
+                .order_by(AssessmentLogRow.id)
+            )
+        ).all()
+    fast, orm = rows[-2], rows[-1]
+    assert (rows[-3].field, rows[-3].new) == ("members", 4)
+    assert (fast.old, fast.new) == (orm.old, orm.new) == ([1], ["a", "b"])
+    assert fast.at == orm.at
+    path = sqlite_file(db.url)
+    if path is not None:
+        # Byte for byte the same text in the file (dates, JSON) as the ORM's.
+        with sqlite3.connect(path) as conn:
+            stored = conn.execute(
+                "SELECT at, old, new FROM assessment_log WHERE field IN ('tools', 'orm')"
+            ).fetchall()
+        assert stored[0] == stored[1]
+
+
+async def test_fast_statements_roll_back_with_the_session(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.session() as session:
+            repo = WorkflowRepository(session, NOW)
+            assert await repo.claim_update("telegram", "1001")
+            await repo.chat_state("telegram", "42")
+            await repo.save_chat_state("telegram", "42", {"screen": "menu"})
+            raise RuntimeError("the handler failed")
+    async with db.session() as session:
+        repo = WorkflowRepository(session, NOW)
+        # Nothing of the failed transaction stayed: the update can be applied again.
+        assert await repo.claim_update("telegram", "1001")
+        assert not await repo.claim_update("telegram", "1001")
+        assert await repo.chat_state("telegram", "42") == {}
+        assert await session.scalar(select(ChatStateRow.state)) == {}
+
+
+async def test_an_orm_object_follows_a_fast_update(db: Database) -> None:
+    assessment_id = await _assessment(db)
+    async with db.session() as session:
+        repo = WorkflowRepository(session, NOW)
+        held = await session.get(AssessmentRow, assessment_id)
+        assert held is not None and held.answers == {}
+        await repo.save_session(
+            assessment_id,
+            {"answers": {"members": 4}},
+            changed={"members": (None, 4)},
+            actor_id=None,
+            channel="telegram",
+        )
+        # The ORM's copy has the new values, as an ORM UPDATE would have given it.
+        assert held.answers == {"members": 4}
+        assert held.session == {"answers": {"members": 4}}
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}"
+    upgrade(url)
+    return url
+
+
+async def test_a_busy_database_is_waited_for_off_the_event_loop(sqlite_url: str) -> None:
+    """Another process (a CLI command, a backup) holds the write lock for a while: the write
+    waits in a thread, and the event loop keeps serving everyone else meanwhile."""
+    path = sqlite_file(sqlite_url)
+    assert path is not None
+    db = Database(sqlite_url)
+    async with db.session() as session:  # as any running bot has: the database is in WAL mode
+        await WorkflowRepository(session, NOW).claim_update("telegram", "6")
+    await db.dispose()
+    db = Database(sqlite_url)  # new connections, opened while the other process writes
+    locked, release = threading.Event(), threading.Event()
+
+    def other_process() -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        locked.set()
+        release.wait(5)
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=other_process)
+    holder.start()
+    locked.wait(5)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def write() -> bool:
+        async with db.session() as session:
+            return await WorkflowRepository(session, NOW).claim_update("telegram", "7")
+
+    ticking = asyncio.create_task(ticker())
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.5)
+    assert not writing.done()  # still waiting for the other writer...
+    assert ticks >= 20  # ...and the loop was not blocked while it did
+    started = time.monotonic()
+    release.set()
+    assert await asyncio.wait_for(writing, 10)
+    assert time.monotonic() - started < 5
+    ticking.cancel()
+    holder.join()
+    await db.dispose()
+
+
+async def test_the_wal_is_checkpointed_in_the_background(sqlite_url: str) -> None:
+    path = sqlite_file(sqlite_url)
+    assert path is not None
+    db = Database(sqlite_url)
+    checkpointer = Checkpointer(path, interval=0.05, pages=1)
+    before = Path(path).stat().st_size
+    async with db.session() as session:
+        repo = WorkflowRepository(session, NOW)
+        for n in range(300):
+            await repo.claim_update("telegram", f"{n:0>90}")
+    checkpointer.start()
+    deadline = time.monotonic() + 10
+    while Path(path).stat().st_size <= before and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    checkpointer.stop()
+    # The pages went from the WAL into the database file.
+    assert Path(path).stat().st_size > before
+    await db.dispose()
