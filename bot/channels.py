@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from typing import Protocol
@@ -57,6 +58,7 @@ async def run_channels(app: App) -> int:
         await run_console(app.service)
         return 0
     _configure_logging()
+    freeze_startup_objects()
     stop = asyncio.Event()
     _stop_on_signals(stop)
     web_app = web.Application()
@@ -83,6 +85,15 @@ async def run_channels(app: App) -> int:
     for task in failed:
         log.error("channel %s failed", task.get_name(), exc_info=task.exception())
     return 1 if failed else 0
+
+
+def freeze_startup_objects() -> None:
+    """Keep what start-up built (modules, pydantic and aiogram classes, the packs) out of the
+    garbage collector's full passes: there are some 300,000 such objects, and a full pass over
+    them stopped every chat for 150 ms now and then (measured with `python -m bench`; with
+    the freeze a full pass takes a few ms). They live as long as the process anyway."""
+    gc.collect()
+    gc.freeze()
 
 
 def _configure_logging() -> None:

@@ -25,6 +25,7 @@ from storage.db import Database
 from .handlers import ALLOWED_UPDATES, TelegramBridge, build_router
 from .isolation import ChatIsolation
 from .polling import BACKOFF, Poller
+from .responses import PinResponseTypes
 from .sender import TelegramChannel, TelegramLimits
 from .webhook import WebhookReceiver, webhook_path, webhook_secret
 
@@ -57,6 +58,8 @@ def make_bot(settings: Settings) -> Bot:
         api=TelegramAPIServer.from_base(settings.telegram_api_base),
         timeout=settings.telegram_request_timeout,
     )
+    # Parsing each answer must not rebuild its pydantic class (see responses.py).
+    session.middleware(PinResponseTypes())
     return Bot(settings.telegram_bot_token, session=session)
 
 
