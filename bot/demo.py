@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.bootstrap import utc_now
 from storage.db import Database
@@ -26,6 +26,8 @@ DEFAULT_TARGETS = {
     (2030, "village"): 75.0,
 }
 CONSOLE_USER = "local"
+# An arbitrary key for PostgreSQL's advisory lock around creating the demo commune.
+DEMO_LOCK = 0x686F63746170
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ async def ensure_demo(db: Database) -> DemoCommune:
     """Create (once) the demo province, commune, villages, targets and people, and bind the
     terminal chat to the demo collaborator."""
     async with db.session() as session:
+        if not db.sqlite:
+            # Several bot processes starting at once each run this: one at a time, or two of
+            # them insert the same commune (SQLite's BEGIN IMMEDIATE serialises it already).
+            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK})
         repo = WorkflowRepository(session, utc_now())
         province = await repo.ensure_province(DEMO_PROVINCE)
         commune = await repo.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
