@@ -153,6 +153,18 @@ class CriteriaPack(_Frozen):
     pass_rule: PassRule
 
     _expressions: dict[str, Expression] = PrivateAttr(default_factory=dict)
+    # Lookups the engine makes for every question on every message, built once: the pack is
+    # frozen, and scanning the criteria each time was a tenth of a message's cost.
+    _questions: tuple[Question, ...] = PrivateAttr(default=())
+    _by_name: dict[str, Question] = PrivateAttr(default_factory=dict)
+    _indicator_of: dict[str, Indicator] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        asked = [(i.question, i) for i in self.indicators() if i.question is not None]
+        self._questions = (*self.profile, *(q for q, _ in asked))
+        # Names are unique in a valid pack (validate_pack); first wins otherwise, as before.
+        self._by_name = {q.name: q for q in reversed(self._questions)}
+        self._indicator_of = {q.name: i for q, i in reversed(asked)}
 
     @property
     def key(self) -> str:
@@ -172,20 +184,13 @@ class CriteriaPack(_Frozen):
 
     def questions(self) -> list[Question]:
         """Every question in the order it is asked: profile first, then indicators."""
-        asked = [i.question for i in self.indicators() if i.question is not None]
-        return [*self.profile, *asked]
+        return list(self._questions)
 
     def question(self, name: str) -> Question:
-        for q in self.questions():
-            if q.name == name:
-                return q
-        raise KeyError(name)
+        return self._by_name[name]
 
     def indicator_for(self, question_name: str) -> Indicator | None:
-        return next(
-            (i for i in self.indicators() if i.question and i.question.name == question_name),
-            None,
-        )
+        return self._indicator_of.get(question_name)
 
     def relevance_of(self, question: Question) -> str | None:
         indicator = self.indicator_for(question.name)
