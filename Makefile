@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed
 	$(BIN)/hoctap run
+
+# `make bench ARGS="--all"`: see README, Performance.
+bench: $(BIN)/.installed
+	$(BIN)/python -m bench $(ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
