@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -33,21 +35,41 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+def connect_args(url: str) -> dict[str, Any]:
+    """asyncpg.connect() arguments for a SQLAlchemy PostgreSQL URL."""
+    parsed = make_url(url)
+    return {
+        "host": parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "password": parsed.password,
+        "database": parsed.database or "postgres",
+    }
+
+
 async def _admin(url: str, sql: str) -> None:
     import asyncpg
 
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        database=parsed.database or "postgres",
-    )
+    conn = await asyncpg.connect(**connect_args(url))
     try:
         await conn.execute(sql)
     finally:
         await conn.close()
+
+
+@asynccontextmanager
+async def throwaway_postgres(prefix: str = "hoctap_test") -> AsyncIterator[str]:
+    """A new, migrated database on the TEST_DATABASE_URL server, dropped afterwards (so one
+    an earlier run left behind never matters)."""
+    assert POSTGRES_URL
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    await _admin(POSTGRES_URL, f'CREATE DATABASE "{name}"')
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        await _admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _sqlite_url(tmp_path: Path) -> str:
@@ -62,15 +84,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         upgrade(url)
         yield url
         return
-    assert POSTGRES_URL
-    name = f"hoctap_test_{uuid.uuid4().hex[:12]}"
-    await _admin(POSTGRES_URL, f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    async with throwaway_postgres() as url:
         yield url
-    finally:
-        await _admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -17,18 +17,16 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.demo import DemoCommune, ensure_demo
-from storage.db import Database, upgrade
-from tests.conftest import POSTGRES_URL
+from storage.db import Database
+from tests.conftest import POSTGRES_URL, connect_args, throwaway_postgres
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, MakeBot
 from tests.support.botprocess import BotProcess, free_port
 from tests.support.forwarder import SECRET_HEADER, Forwarder
@@ -46,46 +44,20 @@ COLLABORATOR = 7001
 RACER = 7200
 
 
-def _connect_args(url: str) -> dict[str, Any]:
-    parsed = make_url(url)
-    return {
-        "host": parsed.host or "127.0.0.1",
-        "port": parsed.port or 5432,
-        "user": parsed.username or "postgres",
-        "password": parsed.password,
-        "database": parsed.database or "postgres",
-    }
-
-
 @pytest.fixture
 async def postgres() -> AsyncIterator[tuple[str, DemoCommune]]:
     """A migrated PostgreSQL database with the demo commune, dropped afterwards."""
-    assert POSTGRES_URL
-    name = f"hoctap_mw_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(**_connect_args(POSTGRES_URL))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        await asyncio.to_thread(upgrade, url)
+    async with throwaway_postgres("hoctap_mw") as url:
         db = Database(url)
         try:
             demo = await ensure_demo(db)
         finally:
             await db.dispose()
         yield url, demo
-    finally:
-        admin = await asyncpg.connect(**_connect_args(POSTGRES_URL))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
 
 
 async def query(url: str, sql: str, *args: Any) -> list[dict[str, Any]]:
-    conn = await asyncpg.connect(**_connect_args(url))
+    conn = await asyncpg.connect(**connect_args(url))
     try:
         return [dict(r) for r in await conn.fetch(sql, *args)]
     finally:
