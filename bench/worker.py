@@ -35,6 +35,8 @@ async def serve(url: str, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
+        # Not a stub: event loops without signal support (Windows) raise this; the
+        # benchmark then stops the worker with terminate() alone.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     print("ready", flush=True)
