@@ -7,10 +7,10 @@ references in conditions, points above an indicator's maximum, thresholds above 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -22,6 +22,39 @@ CURRENT_SPEC_VERSION = 1
 TitleKind = Literal["household", "clan", "village", "citizen", "unit"]
 QuestionType = Literal["text", "integer", "decimal", "select_one", "select_multiple", "yes_no"]
 AnswerValue = str | int | float | list[str] | None
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """What a type of question takes. `choices`: "listed" (at least two options, listed),
+    "optional" (yes_no: its own two unless it lists others) or "none" (a typed answer)."""
+
+    choices: Literal["listed", "optional", "none"]
+
+    @property
+    def scorable(self) -> bool:
+        """Whether an indicator may ask it: only a question with options earns points."""
+        return self.choices != "none"
+
+
+# The one table of question types: the pack checks, the spreadsheet layout and its messages
+# all read it.
+QUESTION_TYPES: Mapping[QuestionType, QuestionKind] = {
+    "text": QuestionKind("none"),
+    "integer": QuestionKind("none"),
+    "decimal": QuestionKind("none"),
+    "select_one": QuestionKind("listed"),
+    "select_multiple": QuestionKind("listed"),
+    "yes_no": QuestionKind("optional"),
+}
+assert tuple(QUESTION_TYPES) == get_args(QuestionType), "QUESTION_TYPES must match QuestionType"
+
+
+def spoken_list(words: Iterable[str], last: str = "or") -> str:
+    """'a, b or c', as the messages about a pack name things."""
+    items = list(words)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
 
 NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -330,9 +363,10 @@ def check_pack(pack: CriteriaPack) -> list[tuple[tuple[Any, ...], str]]:
         check_expression((*path, "constraint"), q.constraint, set(seen_names))
         if q.constraint and not q.constraint_message:
             problems.append(((*path, "constraint"), "a constraint needs a constraint_message"))
-        if q.type in ("select_one", "select_multiple") and len(q.choices) < 2:
+        kind = QUESTION_TYPES[q.type]
+        if kind.choices == "listed" and len(q.choices) < 2:
             problems.append(((*path, "choices"), f"{q.type} needs at least two choices"))
-        if q.type not in ("select_one", "select_multiple", "yes_no") and q.choices:
+        if kind.choices == "none" and q.choices:
             problems.append(((*path, "choices"), f"a {q.type} question has no choices"))
         values = [c.value for c in q.choices]
         if len(set(values)) != len(values):
@@ -376,11 +410,12 @@ def check_pack(pack: CriteriaPack) -> list[tuple[tuple[Any, ...], str]]:
             if (ind.question is None) == (ind.calculate is None):
                 problems.append((ipath, "an indicator needs either a question or a calculate"))
             if ind.question is not None:
-                if ind.question.type in ("text", "integer", "decimal"):
+                if not QUESTION_TYPES[ind.question.type].scorable:
+                    scorable = [n for n, k in QUESTION_TYPES.items() if k.scorable]
                     problems.append(
                         (
                             (*ipath, "question", "type"),
-                            "a scored question must be select_one, select_multiple or yes_no",
+                            f"a scored question must be {spoken_list(scorable)}",
                         )
                     )
                 check_question((*ipath, "question"), ind.question, ind.max_points)

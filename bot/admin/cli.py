@@ -249,14 +249,17 @@ async def users_enable(app: App, args: argparse.Namespace) -> int:
 
 
 def pack_import(args: argparse.Namespace) -> int:
-    from bot.admin.pack_sheets import data_to_yaml, import_workbook, read_workbook
+    from conversations.pack_sheets import data_to_yaml, import_workbook, read_workbook
 
     source = Path(args.file)
     output = Path(args.output) if args.output else source.with_suffix(".yaml")
     try:
-        data, pack = import_workbook(read_workbook(source), str(source))
+        data, pack = import_workbook(read_workbook(source.read_bytes(), str(source)), str(source))
     except PackError as err:
         print(err, file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"{source}: {err}", file=sys.stderr)
         return 1
     output.write_text(data_to_yaml(data, str(source)), encoding="utf-8")
     note = ", has provisional indicators" if pack.provisional else ""
@@ -289,7 +292,7 @@ def _warn_same_version(pack: Any, output: Path) -> None:
 
 
 def pack_export(args: argparse.Namespace) -> int:
-    from bot.admin.pack_sheets import pack_to_workbook
+    from conversations.pack_sheets import pack_to_workbook, workbook_bytes
 
     source = Path(args.pack)
     output = Path(args.output) if args.output else source.with_suffix(".xlsx")
@@ -301,7 +304,7 @@ def pack_export(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"{source}: {err}", file=sys.stderr)
         return 1
-    pack_to_workbook(pack).save(output)
+    output.write_bytes(workbook_bytes(pack_to_workbook(pack)))
     print(f"{source}: wrote {output} (sheets survey, choices, criteria, settings)")
     return 0
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from bot.admin.pack_sheets import (
+from conversations.pack_sheets import (
     CHOICE_COLUMNS,
     CHOICE_FIELDS,
     CRITERION_FIELDS,
@@ -320,7 +320,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     file = tmp_path / "pack.xlsx"
     file.write_text("id: not really a workbook", encoding="utf-8")
     with pytest.raises(PackError, match=r"cannot be opened as an \.xlsx workbook"):
-        read_workbook(file)
+        read_workbook(file.read_bytes(), str(file))
 
 
 def test_formula_looking_text_stays_text() -> None:
