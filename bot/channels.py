@@ -48,13 +48,14 @@ def _runners(app: App) -> list[ChannelRunner]:
 
 
 async def run_channels(app: App) -> int:
-    from bot.demo import ensure_demo
-
-    await ensure_demo(app.db)
     runners = _runners(app)
     if not runners:
         from bot.console.chat import run_console
+        from bot.demo import ensure_demo_for_terminal
 
+        # No token: the terminal chat, with the demo commune on an empty database. With a
+        # token nothing is created: demo invites on a deployment would let anyone in.
+        await ensure_demo_for_terminal(app.db, app.settings)
         await run_console(app.service)
         return 0
     _configure_logging()

@@ -52,9 +52,10 @@ async def _demo(app: App, args: argparse.Namespace) -> int:
 
 async def _chat(app: App, args: argparse.Namespace) -> int:
     from bot.console.chat import run_console
-    from bot.demo import ensure_demo
+    from bot.demo import ensure_demo_for_terminal
 
-    await ensure_demo(app.db)
+    # A fresh checkout gets something to talk to; a deployment (a token set) never does.
+    await ensure_demo_for_terminal(app.db, app.settings)
     await run_console(app.service, user=args.user)
     return 0
 

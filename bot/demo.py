@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 
 from bot.bootstrap import utc_now
+from bot.settings import Settings
 from storage.db import Database
-from storage.tables import ChannelIdentityRow, PersonRow
+from storage.tables import ChannelIdentityRow, CommuneRow, PersonRow
 from storage.workflow import Invite, WorkflowRepository
 
 DEMO_PROVINCE = "Tỉnh Nghệ An"
@@ -40,14 +41,38 @@ class DemoCommune:
     invites: dict[str, Invite]
 
 
+def any_channel_token(settings: Settings) -> bool:
+    return bool(settings.telegram_bot_token or settings.zalo_bot_token)
+
+
+async def ensure_demo_for_terminal(db: Database, settings: Settings) -> DemoCommune | None:
+    """The demo commune for the terminal chat of a fresh checkout: only when no channel token
+    is set and the database holds no commune and no person. A deployment never gets it: its
+    multi-use chair invite would make anyone holding the code a chair."""
+    if any_channel_token(settings):
+        return None
+    return await _ensure(db, only_if_empty=True)
+
+
 async def ensure_demo(db: Database) -> DemoCommune:
     """Create (once) the demo province, commune, villages, targets and people, and bind the
-    terminal chat to the demo collaborator."""
+    terminal chat to the demo collaborator (`hoctap demo`)."""
+    demo = await _ensure(db, only_if_empty=False)
+    assert demo is not None
+    return demo
+
+
+async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
     async with db.session() as session:
         if not db.sqlite:
-            # Several bot processes starting at once each run this: one at a time, or two of
+            # Several processes starting at once may each run this: one at a time, or two of
             # them insert the same commune (SQLite's BEGIN IMMEDIATE serialises it already).
+            # The emptiness check is made under the same lock.
             await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK})
+        if only_if_empty:
+            holds_data = select(CommuneRow.id).exists() | select(PersonRow.id).exists()
+            if await session.scalar(select(holds_data)):
+                return None
         repo = WorkflowRepository(session, utc_now())
         province = await repo.ensure_province(DEMO_PROVINCE)
         commune = await repo.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
@@ -71,7 +96,7 @@ async def ensure_demo(db: Database) -> DemoCommune:
 
         collaborator = await person(DEMO_COLLABORATOR, "collaborator")
         chair = await person(DEMO_CHAIR, "chair")
-        identity = await repo.identity("console", CONSOLE_USER, CONSOLE_USER, DEMO_COLLABORATOR)
+        identity = await repo.identity("console", CONSOLE_USER, CONSOLE_USER)
         if identity.person_id is None:
             await repo.bind_identity(identity.id, collaborator)
         await session.flush()

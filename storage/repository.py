@@ -232,14 +232,15 @@ class Repository:
 
     # --- people --------------------------------------------------------------------------
 
-    async def identity(
-        self, channel: str, external_id: str, chat_id: str, display_name: str | None
-    ) -> ChannelIdentity:
+    async def identity(self, channel: str, external_id: str, chat_id: str) -> ChannelIdentity:
+        """The account a message came from, made on its first message. The name the channel
+        shows is not kept: nothing needs it, and a household that deleted its data would have
+        it written back by its next message."""
         fast = await self._fast()
         found = await fast.one(IDENTITY, {"channel": channel, "external_id": external_id})
         if found is not None:
             known: ChannelIdentity = _model(ChannelIdentity, IDENTITY_COLUMNS, found)
-            if not known.unreachable and (not display_name or known.display_name == display_name):
+            if not known.unreachable:
                 return known  # the usual case: nothing to change
         row = await self.s.scalar(
             select(ChannelIdentityRow).where(
@@ -252,15 +253,13 @@ class Repository:
                 channel=channel,
                 external_id=external_id,
                 chat_id=chat_id,
-                display_name=display_name,
                 created_at=self.now,
             )
             self.s.add(row)
             await self.s.flush()
-        elif row.unreachable or (display_name and row.display_name != display_name):
+        elif row.unreachable:
             # Writing to us again means they can be reached again.
             row.unreachable = False
-            row.display_name = display_name or row.display_name
         return ChannelIdentity.model_validate(row)
 
     async def set_identity_locale(self, identity_id: int, locale: str) -> None:
@@ -346,11 +345,6 @@ class Repository:
     async def commune(self, commune_id: int) -> Commune | None:
         row = await self.s.get(CommuneRow, commune_id)
         return Commune.model_validate(row) if row else None
-
-    async def find_commune(self, name: str) -> Commune | None:
-        rows = await self.s.scalars(select(CommuneRow).where(CommuneRow.name_key == fold(name)))
-        found = rows.all()
-        return Commune.model_validate(found[0]) if len(found) == 1 else None
 
     async def village(self, village_id: int) -> Village | None:
         row = await self.s.get(VillageRow, village_id)

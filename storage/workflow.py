@@ -8,18 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from conversations.domain import Assessment, AssessmentStatus, Household, Role
 from conversations.text import clean, fold
+from storage.privacy import forget_household
 from storage.repository import HOUSEHOLD_COLUMNS, HOUSEHOLD_OF, Repository, _model
 from storage.tables import (
-    AssessmentLogRow,
     AssessmentRow,
     ChannelIdentityRow,
     ClanHouseholdRow,
     ClanVillageRow,
     HouseholdRow,
+    InviteAttemptRow,
     InviteRow,
     PersonRow,
     VillageRow,
@@ -113,6 +114,30 @@ class WorkflowRepository(Repository):
             .values(revoked_at=self.now)
         )
         return bool(getattr(result, "rowcount", 0))
+
+    # --- wrong invite codes (guessing is limited per chat) --------------------------------
+
+    async def invite_failures(self, channel: str, chat_id: str, since: datetime) -> list[datetime]:
+        """When this chat gave a wrong invite code, since `since`, oldest first."""
+        rows = await self.s.scalars(
+            select(InviteAttemptRow.at)
+            .where(
+                InviteAttemptRow.channel == channel,
+                InviteAttemptRow.chat_id == chat_id,
+                InviteAttemptRow.at > since,
+            )
+            .order_by(InviteAttemptRow.at)
+        )
+        return list(rows)
+
+    async def record_invite_failure(
+        self, channel: str, chat_id: str, forget_before: datetime
+    ) -> None:
+        """Count a wrong code; rows older than `forget_before` (of every chat) no longer
+        matter and are removed, so the table stays small and keeps no old chat ids."""
+        await self.s.execute(delete(InviteAttemptRow).where(InviteAttemptRow.at < forget_before))
+        self.s.add(InviteAttemptRow(channel=channel, chat_id=chat_id, at=self.now))
+        await self.s.flush()
 
     # --- people and households -----------------------------------------------------------
 
@@ -258,6 +283,7 @@ class WorkflowRepository(Repository):
             AssessmentRow.commune_id == commune_id,
             AssessmentRow.year == year,
             AssessmentRow.status.in_(list(statuses)),
+            _not_deleted(),
         )
         if village_id is not None:
             clans_here = select(ClanVillageRow.clan_id).where(
@@ -283,6 +309,7 @@ class WorkflowRepository(Repository):
             AssessmentRow.commune_id == commune_id,
             AssessmentRow.year == year,
             AssessmentRow.status.in_(list(statuses)),
+            _not_deleted(),
         )
         if village_id is not None:
             stmt = stmt.where(AssessmentRow.village_id == village_id)
@@ -305,43 +332,11 @@ class WorkflowRepository(Repository):
 
     async def forget_household(self, household_id: int, text_questions: Sequence[str]) -> None:
         """Remove what identifies the household; keep its anonymous counts and scores."""
-        row = await self.s.get(HouseholdRow, household_id)
-        assert row is not None
-        row.head_name = ""
-        row.head_name_key = ""
-        row.phone = None
-        row.deleted_at = self.now
-        if row.person_id is not None:
-            await self.s.execute(
-                update(PersonRow)
-                .where(PersonRow.id == row.person_id)
-                .values(name="", phone=None, disabled=True)
-            )
-            await self.s.execute(
-                update(ChannelIdentityRow)
-                .where(ChannelIdentityRow.person_id == row.person_id)
-                .values(person_id=None, display_name=None)
-            )
-        assessments = await self.s.scalars(
-            select(AssessmentRow).where(AssessmentRow.household_id == household_id)
-        )
-        for assessment in assessments:
-            answers = {
-                k: v for k, v in (assessment.answers or {}).items() if k not in text_questions
-            }
-            session = dict(assessment.session or {})
-            session["answers"] = {
-                k: v for k, v in session.get("answers", {}).items() if k not in text_questions
-            }
-            assessment.answers = answers
-            assessment.session = session
-            # The answer log holds the old and new values: the name goes from there too.
-            await self.s.execute(
-                update(AssessmentLogRow)
-                .where(
-                    AssessmentLogRow.assessment_id == assessment.id,
-                    AssessmentLogRow.field.in_(list(text_questions)),
-                )
-                .values(old=None, new=None)
-            )
-            await self.log(assessment.id, None, None, "privacy", None, None, None, "deleted")
+        await forget_household(self, household_id, text_questions)
+
+
+def _not_deleted() -> ColumnElement[bool]:
+    """A form of a household that deleted its data is kept for the counts, nameless; nobody
+    can verify or propose it, so it leaves the working lists."""
+    deleted = select(HouseholdRow.id).where(HouseholdRow.deleted_at.is_not(None))
+    return or_(AssessmentRow.household_id.is_(None), AssessmentRow.household_id.not_in(deleted))
