@@ -7,8 +7,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from conversations.packs import AnswerValue, CriteriaPack, Question
-from conversations.text import clean, fold, format_number, parse_decimal, parse_integer
+from conversations.options import match_option, without_particles
+from conversations.packs import AnswerValue, Choice, CriteriaPack, Question
+from conversations.text import (
+    clean,
+    fold,
+    format_number,
+    has_letters,
+    parse_decimal,
+    parse_integer,
+)
 
 RejectionCode = Literal[
     "empty",
@@ -17,6 +25,7 @@ RejectionCode = Literal[
     "too_small",
     "too_large",
     "too_long",
+    "no_letters",
     "unknown_choice",
     "constraint",
     "not_text",
@@ -34,9 +43,6 @@ NONE_WORDS = frozenset({"khong", "khong co", "ko", "k", "none", "0"})
 # Between the options of a multiple choice: "1, 3", "ti vi; internet", "1 và 3".
 _LIST_SEPARATORS = re.compile(r"\s*(?:,|;|/|\+|\bva\b|\band\b)\s*")
 _SPACES = re.compile(r"\s+")
-# Polite words around an answer: "dạ có ạ", "vâng, có", "không ạ", "có nhé".
-_LEADING_PARTICLES = frozenset({"da", "vang", "thua"})
-_TRAILING_PARTICLES = frozenset({"a", "ah", "nhe", "nha", "ha"})
 
 
 @dataclass(frozen=True)
@@ -50,53 +56,75 @@ class Accepted:
     value: AnswerValue
 
 
-def _without_particles(folded: str) -> str:
-    words = folded.replace(",", " ").split()
-    while len(words) > 1 and words[-1] in _TRAILING_PARTICLES:
-        words.pop()
-    while len(words) > 1 and words[0] in _LEADING_PARTICLES:
-        words.pop(0)
-    return " ".join(words)
-
-
 def _match_choice(question: Question, text: str) -> str | None:
-    folded = fold(text)
-    if not folded:
-        return None
-    chosen = _match_folded(question, folded)
-    if chosen is None:
-        bare = _without_particles(folded)
-        if bare and bare != folded:
-            chosen = _match_folded(question, bare)
-    return chosen
-
-
-def _match_folded(question: Question, folded: str) -> str | None:
-    if folded.isdecimal():
-        # "2": the option number as shown on screen.
-        index = int(folded)
-        return question.choices[index - 1].value if 1 <= index <= len(question.choices) else None
-    for choice in question.choices:
-        keys = {fold(choice.label.vi), fold(choice.value)}
-        if choice.label.en:
-            keys.add(fold(choice.label.en))
-        keys.update(fold(a) for a in choice.aliases)
-        if folded in keys:
-            return choice.value
+    """The option meant, by its words first, a number only when alone; None when unclear."""
+    found = match_option(text, [_choice_names(choice) for choice in question.choices])
+    if len(found) == 1:
+        return question.choices[found[0]].value
+    if found:
+        return None  # could mean two options: asked again, never guessed
     if question.type == "yes_no" or {c.value for c in question.choices} >= {"yes", "no"}:
-        if folded in YES_WORDS:
-            return "yes"
-        if folded in NO_WORDS:
-            return "no"
-    number = parse_integer(folded) if " " not in folded else None
-    if number is not None and 1 <= number <= len(question.choices):
-        return question.choices[number - 1].value  # "hai": the option number as a word
-    # A unique prefix of an option's label ("tat ca" for "Tất cả các cháu đều đi học").
-    if len(folded) >= 3:
-        hits = [c.value for c in question.choices if fold(c.label.vi).startswith(folded)]
-        if len(hits) == 1:
-            return hits[0]
+        folded = fold(text)
+        for words in (folded, without_particles(folded)):
+            if words in YES_WORDS:
+                return "yes"
+            if words in NO_WORDS:
+                return "no"
     return None
+
+
+def _choice_names(choice: Choice) -> list[str]:
+    names = [choice.label.vi, choice.value, *choice.aliases]
+    if choice.label.en:
+        names.append(choice.label.en)
+    return names
+
+
+# Profile questions that name the household or clan: the bot renames the subject from them
+# (bot/flows/assessment.py), and prefills them from these known names.
+NAME_QUESTIONS = frozenset({"head_name", "clan_name"})
+NAME_PREFILLS = frozenset({"household.head_name", "clan.name", "clan.head_name"})
+
+
+def names_someone(question: Question) -> bool:
+    """Whether a text question asks for a name, which must hold letters ("1" names nobody)."""
+    return question.type == "text" and (
+        question.name in NAME_QUESTIONS or question.prefill in NAME_PREFILLS
+    )
+
+
+# Words people count in, whatever the question ("bốn khẩu" for the people of a household).
+COMMON_UNITS = frozenset(
+    {
+        "nguoi",
+        "nguoi lon",
+        "chau",
+        "con",
+        "dua",
+        "em",
+        "be",
+        "tre",
+        "tre em",
+        "hoc sinh",
+        "ho",
+        "khau",
+        "nhan khau",
+        "thanh vien",
+    }
+)
+# "Có bao nhiêu cháu…?", "Có mấy người?": the words after these name what is counted (number
+# words are read in Vietnamese only, so English labels add nothing).
+_COUNT_QUESTIONS = re.compile(r"\b(?:bao nhieu|may)\s+([a-z ]+)")
+
+
+def count_units(question: Question) -> frozenset[str]:
+    """The folded words a number typed as words may be followed by: "hai cháu" when the
+    question asks "bao nhiêu cháu", "bốn người lớn" when it asks "bao nhiêu người lớn"."""
+    units = set(COMMON_UNITS)
+    for found in _COUNT_QUESTIONS.finditer(fold(question.label.vi)):
+        words = found.group(1).split()[:3]
+        units.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
+    return frozenset(units)
 
 
 def _choices_text(question: Question) -> dict[str, str]:
@@ -117,16 +145,19 @@ def parse_answer(
     if question.type == "text":
         if len(stripped) > question.max_length:
             return Rejection("too_long", {"max": str(question.max_length)})
+        if names_someone(question) and not has_letters(stripped):
+            return Rejection("no_letters")
         value = stripped
     elif question.type in ("integer", "decimal"):
         number: float | int | None
+        units = count_units(question)
         if question.type == "integer":
-            number = parse_integer(stripped)
+            number = parse_integer(stripped, units)
             if number is None:
-                decimal = parse_decimal(stripped)
+                decimal = parse_decimal(stripped, units)
                 return Rejection("not_a_whole_number" if decimal is not None else "not_a_number")
         else:
-            number = parse_decimal(stripped)
+            number = parse_decimal(stripped, units)
             if number is None:
                 return Rejection("not_a_number")
         if question.min is not None and number < question.min:
@@ -141,7 +172,7 @@ def parse_answer(
         value = chosen
     else:  # select_multiple
         folded = fold(stripped)
-        if folded in NONE_WORDS or _without_particles(folded) in NONE_WORDS:
+        if folded in NONE_WORDS or without_particles(folded) in NONE_WORDS:
             value = []
         else:
             picked = _match_many(question, folded)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 
 _SPACES = re.compile(r"\s+")
 _EDGE_PUNCTUATION = ".,;:!?…\"'()[]{}«»“”‘’-–—"
@@ -35,6 +36,11 @@ def clean(text: str) -> str:
         if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs")
     )
     return _SPACES.sub(" ", printable).strip()
+
+
+def has_letters(text: str) -> bool:
+    """Whether a name has a letter in it: "1", "..." or "😀" name nobody."""
+    return any(ch.isalpha() for ch in text)
 
 
 # Vietnamese number words, folded. "tư" and "lăm"/"nhăm" are the forms used after tens.
@@ -135,19 +141,40 @@ def _negated(text: str) -> str | None:
     return folded[3:] if folded.startswith("am ") else None
 
 
-def parse_integer(text: str) -> int | None:
+def parse_integer(text: str, units: Collection[str] = ()) -> int | None:
     """An integer typed as digits ("12", "1.234", "5 người") or words ("mười hai", "twelve").
 
-    A leading minus sign ("-3", "âm 3") gives a negative number, for the range check to refuse.
+    `units` are the folded words that may follow a number typed as words ("hai cháu" when
+    the question counts "cháu"). A leading minus sign ("-3", "âm 3") gives a negative number,
+    for the range check to refuse.
     """
     rest = _negated(text)
     if rest is not None:
-        value = _parse_natural(rest)
+        value = _parse_natural(rest, units)
         return None if value is None else -value
-    return _parse_natural(text)
+    return _parse_natural(text, units)
 
 
-def _parse_natural(text: str) -> int | None:
+def number_alone(text: str) -> int | None:
+    """A number and nothing else: "2", "hai", "mười hai", "two"; None for "sen 2" or "2 người".
+
+    An option number is read only from such a reply, so an option's own words that hold a
+    digit ("Thôn Sen 1") are never taken for a number."""
+    folded = fold(text)
+    if folded.isdecimal():  # not isdigit(): "²" is a digit int() cannot read
+        return int(folded)
+    tokens = folded.split(" ")
+    if len(tokens) == 1 and tokens[0] in _ENGLISH:
+        return _ENGLISH[tokens[0]]
+    return _words_to_int(tokens) if folded else None
+
+
+# Words said before a count ("có hai cháu") or after it ("hai cháu thôi ạ").
+_COUNT_LEAD = frozenset({"co", "gom", "la", "duoc"})
+_COUNT_TAIL = frozenset({"a", "thoi", "nhe", "nha", "ha"})
+
+
+def _parse_natural(text: str, units: Collection[str] = ()) -> int | None:
     folded = fold(text)
     if not folded:
         return None
@@ -160,23 +187,42 @@ def _parse_natural(text: str) -> int | None:
         return None
     if len(tokens) == 1 and tokens[0] in _ENGLISH:
         return _ENGLISH[tokens[0]]
-    return _words_to_int(tokens)
+    value = _words_to_int(tokens)
+    if value is None and units:
+        value = _words_with_unit(tokens, units)
+    return value
 
 
-def parse_decimal(text: str) -> float | None:
+def _words_with_unit(tokens: list[str], units: Collection[str]) -> int | None:
+    """ "có hai cháu", "bốn người ạ": number words followed by one of the question's units."""
+    while len(tokens) > 1 and tokens[-1] in _COUNT_TAIL:
+        tokens = tokens[:-1]
+    if len(tokens) > 1 and tokens[0] in _COUNT_LEAD:
+        tokens = tokens[1:]
+    # The longest unit first: "người lớn" before "người".
+    for unit in sorted(units, key=len, reverse=True):
+        words = unit.split(" ")
+        if len(tokens) > len(words) and tokens[-len(words) :] == words:
+            value = _words_to_int(tokens[: -len(words)])
+            if value is not None:
+                return value
+    return None
+
+
+def parse_decimal(text: str, units: Collection[str] = ()) -> float | None:
     """A decimal typed the Vietnamese way ("7,5") or the English way ("7.5"), or an integer."""
     rest = _negated(text)
     if rest is not None:
-        value = _parse_positive_decimal(rest)
+        value = _parse_positive_decimal(rest, units)
         return None if value is None else -value
-    return _parse_positive_decimal(text)
+    return _parse_positive_decimal(text, units)
 
 
-def _parse_positive_decimal(text: str) -> float | None:
+def _parse_positive_decimal(text: str, units: Collection[str] = ()) -> float | None:
     folded = fold(text)
     if _DECIMAL_TOKEN.match(folded):
         return float(folded.replace(",", "."))
-    whole = _parse_natural(text)
+    whole = _parse_natural(text, units)
     return None if whole is None else float(whole)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from conversations.answers import Accepted, Rejection, choice_by_value, parse_answer
-from conversations.packs import AnswerValue, CriteriaPack, load_pack
+from conversations.packs import AnswerValue, Choice, CriteriaPack, Question, load_pack
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
 PACK = load_pack(PACKS / "gdht-448.yaml")
@@ -231,3 +231,123 @@ criteria:
 pass_rule: {total_min: 5}
 """
     )
+
+
+# --- option words holding a digit, numbers with their unit, names with no letters ----------
+
+DHHT = load_pack(PACKS / "dhht-2022.yaml")
+VILLAGES = (("hoang_tru", "Thôn Hoàng Trù"), ("sen_1", "Thôn Sen 1"), ("sen_2", "Thôn Sen 2"))
+
+
+def village_question(kind: str = "select_one") -> Question:
+    """A choice whose labels hold digits, as the demo commune's villages do."""
+    choices = tuple(Choice(value=value, label=label) for value, label in VILLAGES)
+    base = PACK.question("info_devices" if kind == "select_multiple" else "school_results")
+    return base.model_copy(update={"choices": choices, "constraint": None})
+
+
+def read_village(typed: str, kind: str = "select_one") -> Any:
+    outcome = parse_answer(PACK, village_question(kind), typed, {})
+    return outcome.value if isinstance(outcome, Accepted) else outcome.code
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sen 1", "sen_1"),
+        ("sen 2", "sen_2"),
+        ("Sen 2", "sen_2"),
+        ("sen1", "sen_1"),
+        ("thôn sen 1", "sen_1"),
+        ("Thôn Sen 2.", "sen_2"),
+        ("dạ sen 2 ạ", "sen_2"),
+        ("hoang tru", "hoang_tru"),
+        ("hoàng", "hoang_tru"),  # a unique beginning
+        # a number is an option number only when it stands alone
+        ("1", "hoang_tru"),
+        ("2", "sen_1"),
+        ("số 2", "sen_1"),
+        ("câu 3", "sen_2"),
+        ("chọn 3", "sen_2"),
+        ("hai", "sen_1"),
+        ("ba", "sen_2"),
+    ],
+)
+def test_typed_option_words_with_digit_pick_that_option(typed: str, expected: str) -> None:
+    assert read_village(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["sen", "thôn", "Thôn Sen", "sen 3", "4", "sen 1 2"])
+def test_a_reply_that_could_mean_two_options_or_none_is_asked_again(typed: str) -> None:
+    assert read_village(typed) == "unknown_choice"
+
+
+def test_a_number_that_is_one_options_label_and_anothers_number_is_not_guessed() -> None:
+    labels = (("none", "0"), ("one", "1"), ("two", "2"), ("more", "3 trở lên"))
+    choices = tuple(Choice(value=value, label=label) for value, label in labels)
+    question = PACK.question("school_results").model_copy(update={"choices": choices})
+    outcome = parse_answer(PACK, question, "2", {})  # the label of "one", option 3's number
+    assert outcome == Rejection("unknown_choice", {"count": "4"})
+    assert parse_answer(PACK, question, "3 tro len", {}) == Accepted("more")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sen 1, sen 2", ["sen_1", "sen_2"]),
+        ("sen 2 và hoàng trù", ["hoang_tru", "sen_2"]),
+        ("Thôn Sen 1; Thôn Hoàng Trù", ["hoang_tru", "sen_1"]),
+        ("1, 3", ["hoang_tru", "sen_2"]),
+        ("1 3", ["hoang_tru", "sen_2"]),
+        ("sen 2", ["sen_2"]),
+        ("sen, sen 1", "unknown_choice"),  # "sen" could be either
+    ],
+)
+def test_select_multiple_option_words_with_digits(typed: str, expected: Any) -> None:
+    assert read_village(typed, "select_multiple") == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "typed", "answers", "expected"),
+    [
+        ("members", "bốn người", {}, 4),
+        ("members", "bon nguoi", {}, 4),
+        ("members", "có năm người ạ", {}, 5),
+        ("members", "muoi hai", {}, 12),
+        ("members", "muoi hai nguoi", {}, 12),
+        ("members", "sáu khẩu", {}, 6),
+        ("children", "hai cháu", {"members": 5}, 2),
+        ("children", "hai chau", {"members": 5}, 2),
+        ("children", "2 cháu", {"members": 5}, 2),
+        ("adults", "ba người lớn", {"members": 5, "children": 2}, 3),
+        # still refused: more than one number, or words that are not what is counted
+        ("members", "hai ba người", {}, ("not_a_number", {})),
+        ("members", "năm nay", {}, ("not_a_number", {})),
+        ("children", "hai cháu và ba người lớn", {"members": 5}, ("not_a_number", {})),
+    ],
+)
+def test_numbers_typed_as_words_with_their_unit(
+    question: str, typed: str, answers: dict[str, AnswerValue], expected: Any
+) -> None:
+    assert read(question, typed, answers) == expected
+
+
+def test_clan_households_typed_as_words_with_their_unit() -> None:
+    question = DHHT.question("member_households")
+    assert parse_answer(DHHT, question, "ba mươi hộ", {}) == Accepted(30)
+    assert parse_answer(DHHT, question, "hai trăm hộ gia đình", {}) == Accepted(200)
+
+
+@pytest.mark.parametrize("typed", ["1", "12", "...", "1 2 3", "😀", "-"])
+def test_a_head_of_household_named_1_is_refused(typed: str) -> None:
+    assert read("head_name", typed) == ("no_letters", {})
+
+
+def test_names_with_letters_are_kept_and_other_text_may_be_digits() -> None:
+    assert read("head_name", "Nguyễn Văn 2") == "Nguyễn Văn 2"
+    assert read("head_name", "Ý") == "Ý"
+    for name in ("clan_name", "head_name"):
+        refused = parse_answer(DHHT, DHHT.question(name), "123", {})
+        assert refused == Rejection("no_letters")
+    # The villages a clan lives in are not a name: "1, 2" is a fine answer there.
+    assert parse_answer(DHHT, DHHT.question("villages"), "1, 2", {}) == Accepted("1, 2")

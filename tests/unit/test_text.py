@@ -6,7 +6,16 @@ import unicodedata
 
 import pytest
 
-from conversations.text import clean, fold, format_number, nfc, parse_decimal, parse_integer
+from conversations.text import (
+    clean,
+    fold,
+    format_number,
+    has_letters,
+    nfc,
+    number_alone,
+    parse_decimal,
+    parse_integer,
+)
 
 NFD = "NFD"
 
@@ -130,3 +139,65 @@ def test_parse_decimal(typed: str, value: float) -> None:
 )
 def test_format_number_vietnamese_style(value: float, decimals: int, shown: str) -> None:
     assert format_number(value, decimals) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("hai cháu", 2),
+        ("hai chau", 2),
+        ("bốn người", 4),
+        ("có bốn người", 4),
+        ("bốn người ạ", 4),
+        ("muoi hai nguoi", 12),
+        ("hai mươi mốt người lớn", 21),
+        ("muoi hai", 12),  # no unit needed
+    ],
+)
+def test_numbers_typed_as_words_with_their_unit(typed: str, value: int) -> None:
+    assert parse_integer(typed, units={"chau", "nguoi", "nguoi lon"}) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "units"),
+    [
+        ("hai cháu", {"nguoi"}),  # not what the question counts
+        ("bốn quyển", {"nguoi", "chau"}),
+        ("hai ba người", {"nguoi"}),  # "two or three": a guess
+        ("người bốn", {"nguoi"}),
+        ("năm nay", {"nguoi"}),
+        ("có", {"nguoi"}),
+    ],
+)
+def test_number_words_with_a_word_that_is_not_the_unit_are_refused(
+    typed: str, units: set[str]
+) -> None:
+    assert parse_integer(typed, units=units) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("2", 2), (" 2. ", 2), ("hai", 2), ("mười hai", 12), ("two", 2), ("không", 0)],
+)
+def test_number_alone(typed: str, value: int) -> None:
+    assert number_alone(typed) == value
+
+
+@pytest.mark.parametrize("typed", ["sen 1", "2 người", "thôn 2", "1.234", "2 3", "", "²"])
+def test_a_number_among_words_is_not_a_number_alone(typed: str) -> None:
+    assert number_alone(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "letters"),
+    [
+        ("Nguyễn Văn An", True),
+        ("Ý", True),
+        ("Đ", True),
+        ("1", False),
+        ("12 34", False),
+        ("...", False),
+    ],
+)
+def test_has_letters(typed: str, letters: bool) -> None:
+    assert has_letters(typed) is letters
