@@ -1,7 +1,8 @@
 """What every channel's sender shares: rate limits, retries, and the outcomes of a send.
 
-Channel packages translate their API's errors into `RetryLater` (429, 5xx, network) and
-`Unreachable` (blocked, deleted), and send through `ChannelLimits` and `with_retries`.
+Channel packages translate their API's errors into `RetryLater` (429, 5xx, network),
+`Unreachable` (blocked, deleted) and `DeliveryUnknown` (a send answered with something
+unreadable), and send through `ChannelLimits` and `with_retries`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class RetryLater(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DeliveryUnknown(Exception):
+    """The platform answered a send with something that cannot be read: the message most
+    likely went out. Sending it again could show it twice, so it is never retried."""
 
 
 class Channel(Protocol):

@@ -30,6 +30,20 @@ class Button:
     data: str
 
 
+# The largest id or step button data may carry: a database INTEGER (PostgreSQL's int4).
+MAX_BUTTON_INT = 2**31 - 1
+
+
+def button_int(text: str, maximum: int = MAX_BUTTON_INT) -> int | None:
+    """A whole number carried in button data, or None when it cannot be one we made: ASCII
+    digits only ("²" is a digit `int()` cannot read) and at most `maximum` (a forged 30-digit
+    id would overflow the database, a year past 9999 the calendar)."""
+    if not text.isascii() or not text.isdecimal() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
 @dataclass(frozen=True)
 class Reply:
     """One outgoing message, channel-neutral."""
@@ -40,6 +54,9 @@ class Reply:
     is_prompt: bool = False
     # Telegram edits the previous prompt to this text (the choice made) instead of sending.
     replaces_prompt: bool = False
+    # Telegram edits the tapped prompt to this text and these buttons, which stay live (an
+    # option ticked on a multiple choice); other channels send it as a new message.
+    updates_prompt: bool = False
     # Ask the phone to offer "share my number" (Telegram's contact button).
     request_contact: bool = False
     document: tuple[str, bytes] | None = None
@@ -82,7 +99,17 @@ class Renderer:
         row.append(Button(self.say("button-save"), f"n:{step}:leave"))
         return tuple(row)
 
-    def question(self, pack: CriteriaPack, event: QuestionAsked) -> Reply:
+    def question(
+        self,
+        pack: CriteriaPack,
+        event: QuestionAsked,
+        ticked: Sequence[str] | None = None,
+        *,
+        redraw: bool = False,
+    ) -> Reply:
+        """A question; a multiple choice with a toggle button per option (`ticked`: the
+        options ticked so far, else those of the current answer) and "Xong". `redraw`: the
+        same question with other options ticked, edited in place on Telegram."""
         q = pack.question(event.question)
         lines = [
             self.say("question-progress", number=event.number, total=event.total),
@@ -106,6 +133,20 @@ class Renderer:
                     (Button(f"{i}. {c.label.get(self.lang)}", f"a:{event.step}:{c.value}"),)
                     for i, c in enumerate(q.choices, 1)
                 )
+            else:
+                if ticked is None:
+                    current = event.current_answer
+                    ticked = [str(v) for v in current] if isinstance(current, list) else []
+                rows.extend(
+                    (
+                        Button(
+                            f"{'☑' if c.value in ticked else '☐'} {i}. {c.label.get(self.lang)}",
+                            f"t:{event.step}:{c.value}",
+                        ),
+                    )
+                    for i, c in enumerate(q.choices, 1)
+                )
+                rows.append((Button(self.say("button-done"), f"n:{event.step}:done"),))
         elif q.type == "integer":
             lines.append(self.say("question-reply-number"))
         if q.evidence:
@@ -116,7 +157,7 @@ class Renderer:
             lines.append(self.say("question-nav-words"))
         if self.buttons:
             rows.append(self._nav_row(event.step, event.can_go_back, not q.required))
-        return Reply("\n".join(lines), tuple(rows), is_prompt=True)
+        return Reply("\n".join(lines), tuple(rows), is_prompt=True, updates_prompt=redraw)
 
     def review(self, pack: CriteriaPack, event: ReviewShown) -> Reply:
         lines = [self.say("review-title")]
@@ -169,7 +210,15 @@ class Renderer:
             args["required"] = format_number(rule.required, 0 if rule.required.is_integer() else 1)
         return "- " + self.say(f"result-failed-{rule.code.replace('_', '-')}", **args)
 
-    def result(self, pack: CriteriaPack, result: ScoreResult) -> Reply:
+    def result(
+        self,
+        pack: CriteriaPack,
+        result: ScoreResult,
+        next_step: str | None = "result-preliminary",
+    ) -> Reply:
+        """The scored result; `next_step` names what happens next for the reader (None: the
+        status is shown beside it)."""
+
         def pts(value: float) -> str:
             return format_number(value, 0 if value.is_integer() else 1)
 
@@ -200,12 +249,18 @@ class Renderer:
             lines.extend(self._failed_rule(pack, r) for r in result.failed_rules)
         if result.provisional:
             lines.append(self.say("result-provisional"))
-        lines.append(self.say("result-preliminary"))
+        if next_step is not None:
+            lines.append(self.say(next_step))
         return Reply("\n".join(lines))
 
     # --- the whole turn ------------------------------------------------------------------
 
-    def events(self, pack: CriteriaPack, events: Sequence[EngineEvent]) -> list[Reply]:
+    def events(
+        self,
+        pack: CriteriaPack,
+        events: Sequence[EngineEvent],
+        result_next: str = "result-preliminary",
+    ) -> list[Reply]:
         out: list[Reply] = []
         for event in events:
             if isinstance(event, QuestionAsked):
@@ -234,7 +289,7 @@ class Renderer:
             elif isinstance(event, AssessmentPaused):
                 out.append(Reply(self.say("assessment-paused")))
             elif isinstance(event, AssessmentSubmitted):
-                out.append(self.result(pack, event.result))
+                out.append(self.result(pack, event.result, result_next))
             elif isinstance(event, AlreadySubmitted):
                 out.append(Reply(self.say("assessment-already-submitted")))
         return out

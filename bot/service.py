@@ -7,21 +7,28 @@ the replies handed back to be sent.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
-from bot.rendering import Button, Renderer, Reply
+from bot.rendering import Button, Renderer, Reply, button_int
 from conversations.domain import ChannelIdentity, Person
+from conversations.options import match_option
 from conversations.packs import CriteriaPack, TitleKind, load_pack
 from conversations.permissions import Action, Actor, Scope, allowed
-from conversations.text import clean, fold, parse_integer
 from storage.db import Database
 from storage.workflow import WorkflowRepository
+
+log = logging.getLogger(__name__)
+
+# Option buttons per page: Telegram refuses keyboards of about 100 buttons, and a phone screen
+# shows about this many.
+OPTIONS_PER_PAGE = 20
 
 InboundKind = Literal["text", "callback", "photo", "contact", "sticker", "other"]
 
@@ -38,6 +45,7 @@ class Inbound:
     # Telegram's callback data; channels without buttons never set it.
     data: str = ""
     file_ref: str | None = None
+    # The name the channel shows; never stored (personal data nothing needs).
     display_name: str | None = None
     language_code: str | None = None
     # The channel's id for this delivery, so a redelivered update is applied once.
@@ -54,6 +62,8 @@ class Push:
     reply: Reply
     # What makes this push unique, so queueing it twice sends it once.
     key: str
+    # The household the message names, so deleting the household's data finds it.
+    household_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class Notice:
     person_id: int
     message_id: str
     args: dict[str, Any] = field(default_factory=dict)
+    # The household the notice is about (its name is in the text).
+    household_id: int | None = None
 
 
 class PackLibrary:
@@ -154,19 +166,78 @@ class Turn:
         self.replies.append(self.options_reply(footer))
 
     def options_reply(self, footer: str | None = None) -> Reply:
+        """The list; with buttons, a page of OPTIONS_PER_PAGE at a time when it is longer
+        (Telegram refuses keyboards of about 100 buttons). Numbers run on across pages, and
+        typing any option's number or words works on every page. Without buttons (Zalo, the
+        terminal) the whole list, as text."""
         prompt = self.state["prompt"]
+        keys: list[str] = self.state["options"]
+        numbered = list(enumerate(prompt["labels"], 1))
+        page, pages = self._page(), self._pages()
+        if pages > 1:
+            numbered = numbered[page * OPTIONS_PER_PAGE : (page + 1) * OPTIONS_PER_PAGE]
+        shown = numbered
         lines = [prompt["title"]]
-        lines += [f"{i}. {label}" for i, label in enumerate(prompt["labels"], 1)]
+        lines += [f"{i}. {label}" for i, label in shown]
+        if pages > 1 and shown:
+            lines.append(
+                self.say(
+                    "options-page",
+                    page=page + 1,
+                    pages=pages,
+                    first=shown[0][0],
+                    last=shown[-1][0],
+                    total=len(keys),
+                )
+            )
         lines.append(footer or self.say("menu-reply"))
         buttons: tuple[tuple[Button, ...], ...] = ()
         if self.render.buttons:
-            buttons = tuple(
-                (Button(label[:60], f"o:{self.state['n']}:{key}"),)
-                for key, label in zip(self.state["options"], prompt["labels"], strict=True)
-            )
+            counter = self.state["n"]
+            rows: list[tuple[Button, ...]] = [
+                (Button(label[:60], f"o:{counter}:{keys[i - 1]}"),) for i, label in shown
+            ]
+            turn_page: list[Button] = []
+            if page > 0:
+                turn_page.append(
+                    Button(self.say("button-page-previous"), f"p:{counter}:{page - 1}")
+                )
+            if page < pages - 1:
+                turn_page.append(Button(self.say("button-page-next"), f"p:{counter}:{page + 1}"))
+            if turn_page:
+                rows.append(tuple(turn_page))
+            buttons = tuple(rows)
         return Reply("\n".join(lines), buttons, is_prompt=True)
 
+    def _pages(self) -> int:
+        count = len(self.state.get("options", []))
+        if not self.render.buttons or count <= OPTIONS_PER_PAGE:
+            return 1
+        return -(-count // OPTIONS_PER_PAGE)
+
+    def _page(self) -> int:
+        return min(max(int(self.state.get("page", 0)), 0), self._pages() - 1)
+
+    def _page_tapped(self) -> int | None:
+        """The page a ◀ ▶ button of the list on screen asks for; None for anything else (a
+        page button of an older list is stale like its option buttons)."""
+        if self.inbound.kind != "callback":
+            return None
+        tag, _, rest = self.inbound.data.partition(":")
+        counter, _, page_text = rest.partition(":")
+        page = button_int(page_text)
+        if tag != "p" or counter != str(self.state.get("n")) or page is None:
+            return None
+        return page if page < self._pages() else None
+
     def repeat_options(self, message_id: str = "menu-unknown") -> None:
+        """The list again after a reply that chose nothing; a tap on ◀ ▶ turns its page (the
+        same message, edited on Telegram)."""
+        page = self._page_tapped()
+        if page is not None:
+            self.state["page"] = page
+            self.replies.append(replace(self.options_reply(), updates_prompt=True))
+            return
         self.reply(message_id)
         self.replies.append(self.options_reply())
 
@@ -183,20 +254,20 @@ class Turn:
         text = inbound.text.strip() if inbound.kind == "text" else ""
         if not text:
             return None
-        number = parse_integer(text)
-        if number is not None and 1 <= number <= len(keys):
-            return keys[number - 1]
-        # The option's words, typed with or without diacritics.
-        folded = fold(text)
-        labels = [fold(label) for label in self.state.get("prompt", {}).get("labels", [])]
-        matches = [k for k, label in zip(keys, labels, strict=False) if folded and folded == label]
-        return matches[0] if len(matches) == 1 else None
+        # The option's own words win over a digit inside them ("sen 1" is Thôn Sen 1); a
+        # reply that could mean two options is asked again.
+        labels: list[str] = self.state.get("prompt", {}).get("labels", [])
+        found = match_option(text, [[label] for label in labels[: len(keys)]])
+        return keys[found[0]] if len(found) == 1 else None
 
 
 Clock = Callable[[], datetime]
 PushSink = Callable[[WorkflowRepository, Sequence[Push]], Awaitable[None]]
 # `/baocao`: the commune chair's on-demand report (wired in by the reports module).
 ReportHook = Callable[[Turn, str], Awaitable[list[Reply]]]
+# Told (channel, chat id, role or None) after a message changed who is in a chat: a person
+# joined, or deleted their data. Telegram sets the chat's command menu for the role.
+RoleListener = Callable[[str, str, str | None], Awaitable[None]]
 
 
 class ChatService:
@@ -222,6 +293,7 @@ class ChatService:
         self.push_sink = push_sink
         self.push_channels = frozenset(push_channels)
         self.report_hook = report_hook
+        self.role_listeners: list[RoleListener] = []
 
     def year(self) -> int:
         return self.clock().astimezone(self.tz).year
@@ -241,10 +313,7 @@ class ChatService:
                 inbound.channel, str(inbound.update_key)
             )
             state = await repo.chat_state(inbound.channel, inbound.chat_id)
-            display_name = clean(inbound.display_name)[:200] if inbound.display_name else None
-            identity = await repo.identity(
-                inbound.channel, inbound.user_id, inbound.chat_id, display_name
-            )
+            identity = await repo.identity(inbound.channel, inbound.user_id, inbound.chat_id)
             person = await repo.person(identity.person_id) if identity.person_id else None
             lang = state.get("lang") or identity.locale or self.t.default
             render = Renderer(self.t, lang, buttons=inbound.channel in self.channels_with_buttons)
@@ -259,7 +328,19 @@ class ChatService:
             await repo.save_chat_state(inbound.channel, inbound.chat_id, turn.state)
             if turn.notices:
                 await self._queue_notices(repo, turn.notices)
+        role = turn.person.role if turn.person is not None else None
+        if role != (person.role if person is not None else None):
+            await self._role_changed(inbound, role)
         return turn.replies
+
+    async def _role_changed(self, inbound: Inbound, role: str | None) -> None:
+        for listener in self.role_listeners:
+            try:
+                await listener(inbound.channel, inbound.chat_id, role)
+            except Exception:  # a menu is a convenience: the committed turn still stands
+                log.exception(
+                    "role listener failed for %s chat %s", inbound.channel, inbound.chat_id
+                )
 
     async def _queue_notices(self, repo: WorkflowRepository, notices: Sequence[Notice]) -> None:
         """Render each notice in its reader's language and hand it to the outbox."""
@@ -273,7 +354,14 @@ class ChatService:
                     f"notice:{notice.message_id}:{notice.person_id}:{repo.now.isoformat()}:{index}"
                 )
                 pushes.append(
-                    Push(notice.person_id, identity.channel, identity.chat_id, Reply(text), key)
+                    Push(
+                        notice.person_id,
+                        identity.channel,
+                        identity.chat_id,
+                        Reply(text),
+                        key,
+                        notice.household_id,
+                    )
                 )
         if pushes and self.push_sink is not None:
             await self.push_sink(repo, pushes)

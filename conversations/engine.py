@@ -8,7 +8,7 @@ replayed in a test exactly as it happened in a village.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,6 +80,15 @@ class ChoiceTap:
 
 
 @dataclass(frozen=True)
+class ChoicesTap:
+    """A multiple choice submitted with its toggle buttons ("Xong"): the prompt's step and
+    every value ticked (none at all is an answer too: "none of these")."""
+
+    step: int
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Command:
     kind: CommandKind
     # From a button: the prompt's step, so a stale "back" does not go back twice.
@@ -106,7 +115,7 @@ class OtherInput:
     kind: str
 
 
-Input = TextInput | ChoiceTap | Command | EditRequest | PhotoInput | OtherInput
+Input = TextInput | ChoiceTap | ChoicesTap | Command | EditRequest | PhotoInput | OtherInput
 
 
 # --- Events ---------------------------------------------------------------------------------
@@ -431,6 +440,18 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
         return session, _attach(pack, session, given.ref)
     if isinstance(given, OtherInput):
         return session, [AnswerRejected(session.current, "not_text"), _reprompt(pack, session)]
+    if isinstance(given, ChoicesTap):
+        if session.mode != "asking" or session.current is None:
+            return session, [_reprompt(pack, session)]
+        question = pack.question(session.current)
+        known = {c.value for c in question.choices}
+        if question.type != "select_multiple" or not set(given.values) <= known:
+            outcome: Accepted | Rejection = Rejection("unknown_choice", {"count": str(len(known))})
+        else:
+            # The pack's order, as for typed "3, 1": the stored answer does not depend on it.
+            ticked = [c.value for c in question.choices if c.value in given.values]
+            outcome = check_constraint(pack, question, ticked, session.answers)
+        return session, _answer(pack, session, outcome)
     if isinstance(given, ChoiceTap):
         if session.mode != "asking" or session.current is None:
             return session, [_reprompt(pack, session)]
@@ -449,6 +470,15 @@ def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session,
     return session, _answer(
         pack, session, parse_answer(pack, question, given.text, session.answers)
     )
+
+
+def current_question(pack: CriteriaPack, session: Session) -> QuestionAsked | None:
+    """The question on screen as it was asked, at the same step (its buttons stay valid): to
+    draw it again with other options ticked. None when no question is on screen."""
+    if session.mode != "asking" or session.current is None:
+        return None
+    event = _ask(pack, session.model_copy(deep=True), session.current)
+    return replace(event, step=session.step)
 
 
 def reopen(pack: CriteriaPack, session: Session) -> tuple[Session, list[Event]]:

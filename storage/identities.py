@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 
 from storage.db import Database
-from storage.tables import ChannelIdentityRow
+from storage.tables import ChannelIdentityRow, PersonRow
 
 
 async def set_unreachable(
@@ -38,3 +40,23 @@ async def chat_locale(db: Database, channel: str, chat_id: str) -> str | None:
             .limit(1)
         )
     return str(locale) if locale else None
+
+
+async def chats_with_role(
+    db: Database, channel: str, roles: Sequence[str]
+) -> list[tuple[str, str]]:
+    """(chat id, role) of every enabled person of these roles reachable on `channel`: the
+    chats whose command menu depends on who is there."""
+    async with db.session() as session:
+        rows = await session.execute(
+            select(ChannelIdentityRow.chat_id, PersonRow.role)
+            .join(PersonRow, PersonRow.id == ChannelIdentityRow.person_id)
+            .where(
+                ChannelIdentityRow.channel == channel,
+                ChannelIdentityRow.unreachable.is_(False),
+                PersonRow.role.in_(list(roles)),
+                PersonRow.disabled.is_(False),
+            )
+            .order_by(ChannelIdentityRow.id)
+        )
+        return [(str(chat_id), str(role)) for chat_id, role in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from bot.flows.common import back_to_menu, scope_of
+from bot.rendering import button_int
 from conversations import engine
 from conversations.domain import Assessment
 from conversations.packs import AnswerValue
@@ -309,7 +310,9 @@ def engine_input(turn: Turn) -> engine.Input:
     if inbound.kind == "callback":
         kind, _, rest = inbound.data.partition(":")
         step_text, _, value = rest.partition(":")
-        step = int(step_text) if step_text.isdigit() else -1
+        step = button_int(step_text)
+        if step is None:
+            step = -1  # not a step we ever put on a button: answered as a stale tap
         if kind == "a":
             return engine.ChoiceTap(step, value)
         if kind == "e":
@@ -322,7 +325,60 @@ def engine_input(turn: Turn) -> engine.Input:
 
 
 async def handle_input(service: ChatService, turn: Turn) -> None:
+    inbound = turn.inbound
+    if inbound.kind == "callback":
+        kind, _, rest = inbound.data.partition(":")
+        step_text, _, value = rest.partition(":")
+        step = button_int(step_text)
+        if kind == "t" and step is not None:
+            await toggle(service, turn, step, value)
+            return
+        if kind == "n" and value == "done" and step is not None:
+            await apply(service, turn, engine.ChoicesTap(step, tuple(await _ticked(turn, step))))
+            return
     await apply(service, turn, engine_input(turn))
+
+
+# --- a multiple choice by its toggle buttons (Telegram) ---------------------------------------
+
+
+async def _ticked(turn: Turn, step: int) -> list[str]:
+    """The options ticked on the question shown at `step`: kept in the chat's state between
+    taps; before the first tap, those of the answer already given."""
+    if turn.state.get("ticked_step") == step:
+        return [str(v) for v in turn.state.get("ticked", [])]
+    assessment = await turn.repo.assessment(int(turn.state["assessment_id"]))
+    if assessment is None:
+        return []
+    session = engine.Session.model_validate(assessment.session)
+    current = session.answers.get(session.current or "")
+    return [str(v) for v in current] if isinstance(current, list) else []
+
+
+async def toggle(service: ChatService, turn: Turn, step: int, value: str) -> None:
+    """Tick or untick one option and redraw the same question; nothing is stored until
+    "Xong". A tap on an older question is answered like any stale button."""
+    assessment = await turn.repo.assessment(int(turn.state["assessment_id"]))
+    if assessment is None or assessment.status != "draft":
+        await back_to_menu(service, turn, "assessment-already-submitted")
+        return
+    pack = service.packs.get(assessment.pack_id, assessment.pack_version)
+    session = engine.Session.model_validate(assessment.session)
+    event = engine.current_question(pack, session)
+    question = pack.question(event.question) if event is not None else None
+    if (
+        event is None
+        or question is None
+        or step != session.step
+        or question.type != "select_multiple"
+        or question.choice(value) is None
+    ):
+        await apply(service, turn, engine.Command("resume", step))  # stale: shown again
+        return
+    ticked = await _ticked(turn, step)
+    ticked = [v for v in ticked if v != value] if value in ticked else [*ticked, value]
+    turn.state = {**turn.state, "ticked_step": step, "ticked": ticked}
+    turn.replies.append(turn.render.question(pack, event, ticked, redraw=True))
 
 
 async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
@@ -355,7 +411,7 @@ async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
         if isinstance(event, engine.EvidenceAttached) and isinstance(given, engine.PhotoInput):
             await repo.add_evidence(assessment.id, event.question, channel, given.ref)
     await _sync_subject(turn, assessment, changed)
-    replies = turn.render.events(pack, events)
+    replies = turn.render.events(pack, events, _result_next(turn))
     submitted = next((e for e in events if isinstance(e, engine.AssessmentSubmitted)), None)
     if submitted is not None:
         await _submitted(service, turn, assessment, submitted.result)
@@ -366,6 +422,14 @@ async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
         await back_to_menu(service, turn)
     else:
         turn.replies.extend(replies)
+
+
+def _result_next(turn: Turn) -> str:
+    """What happens next, told to whoever filled the form: a household's self-assessment waits
+    for the collaborator; a collaborator's own entry waits for them to check and verify it."""
+    if turn.person is not None and turn.person.role == "household":
+        return "result-preliminary"
+    return "result-next-collaborator"
 
 
 async def _submitted(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.rendering import Reply
+from bot.rendering import Reply, button_int
 from bot.reports.periods import PERIOD_KINDS, PeriodKind
 from bot.reports.service import CALLBACK_PREFIX, Reports, may_see
 from conversations.domain import Person
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from bot.service import Turn
 
 REPORT_COMMANDS = frozenset({"/baocao", "/report"})
+# The earliest year a report button may ask for (the movement's yearly titles began later).
+MIN_REPORT_YEAR = 2000
 
 # Words people type after the command, folded (no diacritics): "/baocao tháng".
 _PERIOD_WORDS: dict[str, PeriodKind] = {
@@ -109,9 +111,10 @@ async def _callback(
     as XLSX, "x:s:<commune>:<year>" the yearly summary as XLSX."""
     parts = data.split(":")
     stale = [Reply(reports.t(lang, "report-button-stale"))]
-    if len(parts) != 4 or parts[0] + ":" != CALLBACK_PREFIX or not parts[2].isdigit():
+    commune_id = button_int(parts[2]) if len(parts) == 4 else None
+    if commune_id is None or parts[0] + ":" != CALLBACK_PREFIX:
         return stale
-    what, commune_id, argument = parts[1], int(parts[2]), parts[3]
+    what, argument = parts[1], parts[3]
     if not may_see(person, commune_id):
         return [Reply(reports.t(lang, "report-not-allowed"))]
     if what == "d" and argument in PERIOD_KINDS:
@@ -123,8 +126,11 @@ async def _callback(
             chart=buttons if chart is None else chart,
             session=session,
         )
-    if what in ("e", "s") and argument.isdigit():
-        return await reports.export_reply(what, commune_id, int(argument), lang, session)
+    # Only years a report can cover: the buttons carry this year or an earlier one; a forged
+    # year past the calendar (99999) would crash the period arithmetic.
+    year = button_int(argument, maximum=reports.year() + 1)
+    if what in ("e", "s") and year is not None and year >= MIN_REPORT_YEAR:
+        return await reports.export_reply(what, commune_id, year, lang, session)
     return stale
 
 

@@ -10,7 +10,9 @@ How a push moves (storage.reports.Outbox has the transactions):
 3. commit 'sent'. Or, on `RetryLater` (429, 5xx, network: the channel already retried a few
    times itself, honouring retry_after), back to 'pending' at now + retry_after, else an
    exponential backoff, until `max_attempts`; on `Unreachable` (blocked: 403) the chat is
-   flagged and the push goes to the person's other channel if any, else ends 'unreachable'.
+   flagged and the push goes to the person's other channel if any, else ends 'unreachable';
+on `DeliveryUnknown` (the send was answered with something unreadable) 'failed', like a
+crash mid-send, never resent on its own.
 
 A worker that dies leaves its row 'sending'. When the lease expires: if it had not yet named
 the chat (committed just before the first network call), nothing went out and the row is
@@ -33,7 +35,7 @@ import socket
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.delivery import Channel, RetryLater, Unreachable
+from bot.delivery import Channel, DeliveryUnknown, RetryLater, Unreachable
 from bot.rendering import Reply
 from storage.db import Database
 from storage.reports import Outbox, OutboxItem
@@ -170,6 +172,18 @@ class OutboxWorker:
                 return
             except Unreachable as error:
                 await self._unreachable(owner, item, recipient.identity_id, str(error))
+                return
+            except DeliveryUnknown as error:
+                # The platform got it and answered something unreadable: most likely shown.
+                # As after a crash mid-send, an administrator decides whether to resend.
+                log.warning("outbox %s: delivery unknown: %s", item.id, error)
+                await outbox.fail(
+                    item.id,
+                    owner,
+                    f"delivery unknown, not resent automatically (hoctap outbox retry ID to "
+                    f"resend): {error}",
+                    self.clock(),
+                )
                 return
             except Exception as error:
                 # A refusal such as 400 Bad Request: the message did not go out, and sending

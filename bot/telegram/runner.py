@@ -13,7 +13,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramUnauthorizedError
 from aiogram.fsm.strategy import FSMStrategy
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.backoff import Backoff
 from aiohttp import web
 
@@ -21,7 +21,9 @@ from bot.i18n import Translator
 from bot.service import ChatService
 from bot.settings import Settings
 from storage.db import Database
+from storage.identities import chats_with_role
 
+from .convert import CHANNEL
 from .handlers import ALLOWED_UPDATES, TelegramBridge, build_router
 from .isolation import ChatIsolation
 from .polling import BACKOFF, Poller
@@ -35,14 +37,21 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Commands shown in Telegram's menu: only ones the service answers.
+# Commands shown in Telegram's menu: only ones the service answers. Everyone's:
 COMMANDS = (
     ("start", "telegram-command-start"),
     ("menu", "telegram-command-menu"),
     ("help", "telegram-command-help"),
 )
-# Listed only once reports are wired into the service.
+# A chair's chat also lists the report (once reports are wired into the service)...
 REPORT_COMMAND = ("baocao", "telegram-command-report")
+# ...and a household's its own data: see it, delete it.
+HOUSEHOLD_COMMANDS = (
+    ("dulieu", "telegram-command-mydata"),
+    ("xoa", "telegram-command-delete"),
+)
+# Roles whose chat gets a command list of its own (BotCommandScopeChat); others see COMMANDS.
+CHAT_MENU_ROLES = ("chair", "household")
 # Vietnamese for everyone (Telegram has no Vietnamese interface, so most phones report "en" or
 # nothing); English only for phones that explicitly ask for English.
 COMMAND_LANGUAGES = (("vi", None), ("en", "en"))
@@ -93,9 +102,16 @@ class TelegramRunner:
     ) -> None:
         self.settings = settings
         self.translator = translator
+        self.db = db
         self.commands: tuple[tuple[str, str], ...] = COMMANDS
+        self.role_commands: dict[str, tuple[tuple[str, str], ...]] = {
+            "household": (*COMMANDS, *HOUSEHOLD_COMMANDS),
+        }
         if service.report_hook is not None:
-            self.commands = (*COMMANDS, REPORT_COMMAND)
+            self.role_commands["chair"] = (*COMMANDS, REPORT_COMMAND)
+        # Menus being set in the background (a join, the start-up pass), awaited at the end.
+        self._menu_tasks: set[asyncio.Task[None]] = set()
+        service.role_listeners.append(self.on_role_changed)
         self.bot = make_bot(settings)
         self.channel = make_channel(self.bot, settings, translator, db)
         self.dispatcher = make_dispatcher(TelegramBridge(service, self.channel, translator, db))
@@ -128,6 +144,7 @@ class TelegramRunner:
                 return
             log.info("telegram: bot @%s (%s mode)", me.username, self.mode)
             await self.set_commands(stop)
+            self._in_background(self.set_chat_menus(stop), "telegram-chat-menus")
             if self.receiver is not None:
                 await self._run_webhook(stop, self.receiver)
             else:
@@ -142,6 +159,9 @@ class TelegramRunner:
                 log.info("telegram: ready")
                 await poller.run(stop)
         finally:
+            for task in list(self._menu_tasks):
+                task.cancel()
+            await asyncio.gather(*self._menu_tasks, return_exceptions=True)
             await self.dispatcher.fsm.close()
             await self.bot.session.close()
             log.info("telegram: stopped")
@@ -181,6 +201,55 @@ class TelegramRunner:
                 await _until_done(stop, call, attempts=3)
             except Exception as error:  # the menu is a convenience: run without it
                 log.warning("telegram: setMyCommands (%s) failed: %s", lang, error)
+
+    # --- per-chat command menus ----------------------------------------------------------
+
+    async def on_role_changed(self, channel: str, chat_id: str, role: str | None) -> None:
+        """The service's RoleListener: a chair or household joined, or a household deleted its
+        data; their chat's menu follows, without holding up the reply."""
+        if channel == CHANNEL and chat_id.lstrip("-").isdigit():
+            self._in_background(self.set_chat_menu(int(chat_id), role), "telegram-chat-menu")
+
+    async def set_chat_menus(self, stop: asyncio.Event) -> None:
+        """At start-up: every chair's and household's chat gets its role's menu (a role may
+        have changed, or the list of commands, while the bot was stopped)."""
+        if self.db is None:
+            return
+        for chat_id, role in await chats_with_role(self.db, CHANNEL, CHAT_MENU_ROLES):
+            if stop.is_set():
+                return
+            if chat_id.lstrip("-").isdigit():
+                # Paced like a push, so people chatting meanwhile keep their share.
+                async with self.channel.limits.push_slot(chat_id):
+                    await self.set_chat_menu(int(chat_id), role)
+
+    async def set_chat_menu(self, chat_id: int, role: str | None) -> None:
+        """This chat's command list for `role`, in both languages; back to the default list
+        for a role without one of its own. Failures are logged: the menu is a convenience."""
+        commands = self.role_commands.get(role or "")
+        scope = BotCommandScopeChat(chat_id=chat_id)
+        for lang, code in COMMAND_LANGUAGES:
+            try:
+                if commands is None:
+                    await self.bot.delete_my_commands(scope=scope, language_code=code)
+                else:
+                    await self.bot.set_my_commands(
+                        self._bot_commands(lang, commands), scope=scope, language_code=code
+                    )
+            except Exception as error:
+                log.warning("telegram: commands for chat %s (%s) failed: %s", chat_id, lang, error)
+
+    def _bot_commands(self, lang: str, commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+        return [
+            BotCommand(command=name, description=self.translator(lang, message_id))
+            for name, message_id in commands
+        ]
+
+    def _in_background(self, work: Awaitable[None], name: str) -> None:
+        task = asyncio.ensure_future(work)
+        task.set_name(name)
+        self._menu_tasks.add(task)
+        task.add_done_callback(self._menu_tasks.discard)
 
 
 async def _until_done(

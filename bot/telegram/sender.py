@@ -34,7 +34,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
+from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.textsplit import split_text, utf16_len
@@ -79,7 +79,8 @@ def translate_errors(error: Exception) -> Exception:
     if isinstance(error, TelegramRetryAfter):
         return RetryLater(str(error), retry_after=float(error.retry_after))
     if isinstance(error, TelegramServerError | TelegramNetworkError | ClientDecodeError):
-        # 5xx, timeouts, refused connections, a proxy's HTML error page: all worth a retry.
+        # 5xx, timeouts, refused connections, a proxy's HTML error page: all worth a retry
+        # (an unreadable answer only for calls safe to repeat: see TelegramChannel._call).
         return RetryLater(str(error))
     if isinstance(error, TelegramForbiddenError):
         return Unreachable(str(error))
@@ -166,7 +167,8 @@ class TelegramChannel:
         # Only an answer that puts a new question on screen retires the old one's buttons; a
         # push (a digest with buttons) leaves the conversation on screen as it is.
         turn.new_prompt = not turn.push and any(
-            (r.buttons or r.is_prompt) and not r.replaces_prompt for r in replies
+            (r.buttons or r.is_prompt) and not r.replaces_prompt and not r.updates_prompt
+            for r in replies
         )
         try:
             for reply in replies:
@@ -185,6 +187,10 @@ class TelegramChannel:
             if not chunks:
                 return
         buttons = inline_keyboard(reply.buttons)
+        if reply.updates_prompt:
+            if len(chunks) == 1 and await self._update_prompt(turn, chunks[0], buttons):
+                return
+            turn.new_prompt = not turn.push  # sent anew: the old one's buttons must go
         if turn.new_prompt:
             # Before anything else is said (a result card, a rejection), so the person never
             # sees two questions with live buttons.
@@ -218,10 +224,10 @@ class TelegramChannel:
             send = partial(
                 self.bot.send_message, turn.chat_id, chunk, reply_markup=markup if final else None
             )
-            last = await self._call(turn, send)
+            last = await self._send(turn, send)
         if reply.document is not None:
             filename, data = reply.document
-            last = await self._call(
+            last = await self._send(
                 turn,
                 lambda: self.bot.send_document(
                     turn.chat_id,
@@ -232,7 +238,7 @@ class TelegramChannel:
             )
         elif reply.photo is not None:
             photo = reply.photo
-            last = await self._call(
+            last = await self._send(
                 turn,
                 lambda: self.bot.send_photo(
                     turn.chat_id,
@@ -270,6 +276,29 @@ class TelegramChannel:
         self._retire(turn.chat_id, target)
         return True
 
+    async def _update_prompt(
+        self, turn: _Turn, text: str, buttons: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Edit the tapped question in place, buttons included, which stay live (an option
+        ticked). False when it cannot be edited, so it is sent as a new message instead."""
+        target = turn.tapped
+        if target is None or turn.push or self.is_retired(turn.chat_id, target):
+            return False
+        try:
+            await self._call(
+                turn,
+                lambda: self.bot.edit_message_text(
+                    text=text, chat_id=turn.chat_id, message_id=target, reply_markup=buttons
+                ),
+                quiet_bad_request=True,
+            )
+        except TelegramBadRequest as error:
+            if not _is_not_modified(error):
+                log.info("could not update message %s in %s: %s", target, turn.chat_id, error)
+                return False
+        self._remember_prompt(turn.chat_id, target)
+        return True
+
     async def _clear_stale_prompts(self, turn: _Turn) -> None:
         """A new question is about to appear: the previous one's buttons no longer apply.
 
@@ -294,14 +323,36 @@ class TelegramChannel:
                     continue  # too old to edit, or deleted: nothing to take away
             self._retire(turn.chat_id, message_id)
 
+    async def _send(
+        self, turn: _Turn, operation: Callable[[], Awaitable[Message]]
+    ) -> Message | None:
+        """A new message (not safe to repeat); None when Telegram's answer could not be read.
+
+        Telegram most likely showed it, so the person's other replies still follow; a push
+        raises `DeliveryUnknown` for the outbox to record, never to resend on its own."""
+        try:
+            return await self._call(turn, operation, repeatable=False)
+        except DeliveryUnknown as error:
+            if turn.push:
+                raise
+            log.warning(
+                "telegram chat %s: a message's answer was unreadable: %s", turn.chat_id, error
+            )
+            return None
+
     async def _call(
         self,
         turn: _Turn,
         operation: Callable[[], Awaitable[T]],
         *,
         quiet_bad_request: bool = False,
+        repeatable: bool = True,
     ) -> T:
-        """One Bot API call that shows something in the chat: rate-limited and retried."""
+        """One Bot API call that shows something in the chat: rate-limited and retried.
+
+        `repeatable`: doing it twice shows the same as once (an edit). Otherwise (a send) an
+        answer that came back unreadable is not retried: Telegram received the call and most
+        likely carried it out, so a retry would show the message twice."""
 
         async def attempt() -> T:
             slot = self.limits.push_slot if turn.push else self.limits.slot
@@ -318,7 +369,12 @@ class TelegramChannel:
                 except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
                     log.info("telegram: %s; retrying", error)
                     raise translate_errors(error) from error
-                except (TelegramForbiddenError, ClientDecodeError) as error:
+                except ClientDecodeError as error:
+                    if not repeatable:
+                        raise DeliveryUnknown(str(error)) from error
+                    log.info("telegram: an unreadable answer; retrying")
+                    raise translate_errors(error) from error
+                except TelegramForbiddenError as error:
                     raise translate_errors(error) from error
 
         return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)

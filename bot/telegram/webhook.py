@@ -21,6 +21,8 @@ from aiogram.types import Update
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.webjson import json_body
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -68,8 +70,8 @@ class WebhookReceiver:
             # Telegram retries later; the next process will take it.
             return web.Response(status=503, text="Shutting down")
         try:
-            update = Update.model_validate(await request.json(), context={"bot": self.bot})
-        except (ValueError, ValidationError) as error:
+            update = Update.model_validate(await json_body(request), context={"bot": self.bot})
+        except (ValueError, ValidationError, RecursionError) as error:
             log.warning("telegram webhook: not an update: %s", error)
             return web.Response(status=400, text="Bad Request")
         task = asyncio.create_task(self._feed(update), name=f"telegram-update-{update.update_id}")

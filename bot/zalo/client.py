@@ -243,6 +243,11 @@ class ZaloServerError(ZaloAPIError):
     """5xx or a garbled success response; usually worth a retry."""
 
 
+class ZaloUndecodable(ZaloServerError):
+    """A success status with a body that is not the API's answer: the call most likely took
+    effect, so a send must not be repeated (see ZaloChannel)."""
+
+
 class ZaloNetworkError(ZaloError):
     """The request never got an answer (connection failure or timeout).
 
@@ -368,7 +373,7 @@ class ZaloBotClient:
             # A proxy's HTML error page or an empty reply: all we have is the HTTP status.
             snippet = self._redact(raw[:200]) if raw else "empty body"
             if 200 <= status < 300:
-                raise ZaloServerError(status, f"unparseable response: {snippet}", method=method)
+                raise ZaloUndecodable(status, f"unparseable response: {snippet}", method=method)
             raise _error_for(status, f"HTTP {status}: {snippet}", method, {}, headers)
 
         if body.get("ok") is True:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.webjson import json_body
 from bot.zalo.client import SECRET_HEADER, parse_webhook_payload, secret_matches
 
 from .bridge import ZaloBridge
@@ -62,8 +63,8 @@ class ZaloWebhookReceiver:
         if self.closing:
             return web.Response(status=503, text="Shutting down")
         try:
-            update = parse_webhook_payload(await request.json())
-        except ValueError as error:  # bad JSON and pydantic's ValidationError alike
+            update = parse_webhook_payload(await json_body(request))
+        except (ValueError, RecursionError) as error:  # bad JSON, pydantic's ValidationError
             log.warning("zalo webhook: not an update: %s", error)
             return web.Response(status=400, text="Bad Request")
         self.bridge.submit(update)

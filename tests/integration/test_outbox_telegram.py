@@ -62,7 +62,7 @@ async def test_digest_with_chart_and_buttons_reaches_telegram_once(
     messages = double.messages(KIM_LIEN_CHAIR)
     assert [m.kind for m in messages] == ["text", "photo"]
     text, photo = messages
-    assert text.content.startswith("📊 Dạ, báo cáo khuyến học — Kim Liên\n7 ngày qua: 16/11/2026")
+    assert text.content.startswith("📊 Báo cáo khuyến học — Kim Liên\n7 ngày qua: 16/11/2026")
     assert "Tỷ lệ công nhận: 31,3%" in text.content
     labels = text.button_labels
     assert "📥 Danh sách (Excel)" in labels and "📄 Báo cáo năm (Excel)" in labels
@@ -72,9 +72,7 @@ async def test_digest_with_chart_and_buttons_reaches_telegram_once(
     assert photo.data.startswith(b"\x89PNG\r\n\x1a\n")
     Image.open(io.BytesIO(photo.data)).verify()
     # The other commune's chair got their own digest.
-    assert double.messages(DONG_VAN_CHAIR)[0].content.startswith(
-        "📊 Dạ, báo cáo khuyến học — Đồng Văn"
-    )
+    assert double.messages(DONG_VAN_CHAIR)[0].content.startswith("📊 Báo cáo khuyến học — Đồng Văn")
     statuses = {i.key.split(":c")[0]: i.status for i in await Outbox(app.db).list()}
     assert statuses["digest:week:2026-11-23"] == "sent"
 
@@ -131,7 +129,7 @@ async def test_429_waits_for_retry_after_and_403_marks_unreachable(
 
     # Writing to the bot again makes the chair reachable (Repository.identity).
     async with app.db.session() as s:
-        await Repository(s, NOW).identity("telegram", "5002", "5002", "Vàng Thị Mai")
+        await Repository(s, NOW).identity("telegram", "5002", "5002")
         assert not await s.scalar(
             select(ChannelIdentityRow.unreachable).where(ChannelIdentityRow.chat_id == "5002")
         )
@@ -179,3 +177,41 @@ async def test_export_button_sends_the_workbook_as_a_document(
     assert document.filename == "danh-sach-kim-lien-2026.xlsx"
     assert document.caption == "Dạ, gửi danh sách đánh giá năm 2026 của Kim Liên."
     assert document.data[:2] == b"PK"
+
+
+async def test_an_unreadable_answer_from_telegram_is_not_resent(
+    app: App, clock: FakeClock, double: TelegramDouble
+) -> None:
+    """Telegram carried out sendMessage but its answer could not be decoded: the message is
+    not sent again (six times, seconds apart): a person's reply goes on at once with the next
+    message, and a push is recorded as "delivery unknown" for the administrator."""
+    import time
+
+    from bot.rendering import Button, Reply
+
+    bot = double.make_bot()
+    try:
+        channel = TelegramChannel(bot, app.translator, db=app.db)
+        double.inject("sendMessage", "garbage")
+        started = time.monotonic()
+        question = Reply("Câu 2/14", ((Button("1. Có", "a:2:yes"),),), is_prompt=True)
+        await channel.reply(4242, [Reply("Dạ, đã ghi nhận."), question])
+        assert time.monotonic() - started < 2  # no backoff between retries
+        assert [m.content for m in double.messages(4242)] == ["Dạ, đã ghi nhận.", "Câu 2/14"]
+        assert len(double.calls("sendMessage")) == 2
+        assert double.messages(4242)[1].button_labels == ["1. Có"]
+
+        await _queue_monday_digests(app, clock)
+        double.inject("sendMessage", "garbage")
+        worker = _worker(app, channel, clock)
+        await worker.run_until_idle()
+        await worker.run_until_idle()
+    finally:
+        await bot.session.close()
+    digests = [i for i in await Outbox(app.db).list() if i.kind == "digest"]
+    unknown = [i for i in digests if i.status == "failed"]
+    assert len(unknown) == 1 and "delivery unknown" in (unknown[0].last_error or "")
+    chat = unknown[0].chat_id
+    assert chat is not None
+    texts = [m for m in double.messages(int(chat)) if m.kind == "text"]
+    assert len(texts) == 1  # sent once, not again

@@ -41,8 +41,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 JsonDict = dict[str, Any]
-FaultKind = Literal["429", "500", "502", "timeout", "403"]
-FAULT_KINDS: tuple[str, ...] = ("429", "500", "502", "timeout", "403")
+FaultKind = Literal["429", "500", "502", "timeout", "403", "garbage"]
+FAULT_KINDS: tuple[str, ...] = ("429", "500", "502", "timeout", "403", "garbage")
+# What a "garbage" fault answers (with 200) after carrying the call out: a reply that cannot be
+# decoded, as from a broken proxy, though Telegram did what was asked.
+GARBAGE_BODY = "<html><body>200 OK</body></html>"
+
+
+class _Garbled(dict[str, Any]):
+    """The result of a call whose answer is to be replaced by GARBAGE_BODY."""
+
 
 DEFAULT_BOT_USER: JsonDict = {
     "id": 7000000001,
@@ -1087,6 +1095,8 @@ class TelegramDouble:
         except ApiError as error:
             return web.json_response(error.envelope(), status=error.status)
         status, body = await self._execute(name, params, files, token, allow_faults=True)
+        if isinstance(body, _Garbled):
+            return web.Response(status=200, text=GARBAGE_BODY, content_type="text/html")
         return web.json_response(body, status=status)
 
     async def _execute(
@@ -1127,6 +1137,8 @@ class TelegramDouble:
             self._notify()
         if isinstance(result, _Described):
             return 200, {"ok": True, "result": result.result, "description": result.description}
+        if record.fault == "garbage":
+            return 200, _Garbled(ok=True, result=result)
         return 200, {"ok": True, "result": result}
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -1154,7 +1166,8 @@ class TelegramDouble:
 
         Kinds: "429" (with retry_after), "500", "502" (JSON envelopes), "403" (blocked),
         "timeout" (hold the request for ``timeout_fault_delay`` s or until stop(), then serve it
-        normally like a slow Telegram).
+        normally like a slow Telegram), "garbage" (carry the call out, then answer 200 with a
+        body that is not JSON: the bot cannot tell the message went out).
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
@@ -1223,6 +1236,8 @@ class TelegramDouble:
             raise ApiError(502, "Bad Gateway")
         if kind == "403":
             raise ApiError(403, BLOCKED)
+        if kind == "garbage":
+            return  # the call is carried out; only its answer is spoiled (see _handle_api)
         await self._sleep_unless_closing(self.timeout_fault_delay)
         if self._closing:
             raise ApiError(502, "Bad Gateway")

@@ -45,8 +45,9 @@ __all__ = [
     "ZaloDouble",
 ]
 
-FaultKind = Literal["429", "500", "timeout", "403"]
-_FAULT_KINDS: Final[frozenset[str]] = frozenset({"429", "500", "timeout", "403"})
+# "garbage": the call is carried out, then answered 200 with a body that is not JSON.
+FaultKind = Literal["429", "500", "timeout", "403", "garbage"]
+_FAULT_KINDS: Final[frozenset[str]] = frozenset({"429", "500", "timeout", "403", "garbage"})
 
 SECRET_HEADER: Final = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT: Final = 2000
@@ -487,6 +488,10 @@ class ZaloDouble:
         if payload is None:
             return _error(400, "Bad Request: body is not valid JSON")
         fault = self._take_fault(method)
+        if fault == "garbage":
+            await self._fault_response(method, fault)
+            await handler(payload)  # done; only the answer is spoiled
+            return web.Response(status=200, text="<html>OK</html>", content_type="text/html")
         if fault is not None:
             return await self._fault_response(method, fault)
         return await handler(payload)
