@@ -6,9 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
 
 DEFAULT_LOCALE = "vi"
 LOCALES = ("vi", "en")
+# Arguments that name a year, a number or a code: shown as typed, never grouped (Fluent would
+# write the year 2026 as "2.026" in Vietnamese). Counts and amounts keep their grouping.
+UNGROUPED = frozenset({"year", "number", "code", "id"})
 
 
 class Translator:
@@ -32,6 +36,12 @@ class Translator:
         message = bundle.get_message(message_id)
         if message.value is None:
             raise KeyError(message_id)
+        args = {
+            name: fluent_number(value, useGrouping=False)
+            if name in UNGROUPED and isinstance(value, int) and not isinstance(value, bool)
+            else value
+            for name, value in args.items()
+        }
         text, errors = bundle.format_pattern(message.value, args)
         if errors:
             raise ValueError(f"{lang}/{message_id}: {errors}")

@@ -59,19 +59,15 @@ def describe(settings: Settings, invite: Invite) -> str:
 async def _find_place(
     repo: WorkflowRepository, commune: str, village: str | None, province: str | None = None
 ) -> tuple[int, int | None]:
-    from bot.admin.cli import AdminError, find_commune
-    from conversations.text import fold
+    from storage import places
 
     try:
-        found, _ = await find_commune(repo.s, commune, province)
-    except AdminError as err:
+        found, _ = await places.find_commune(repo.s, commune, province)
+        if village is None:
+            return found.id, None
+        return found.id, (await places.find_village(repo.s, found, village)).id
+    except places.PlaceError as err:
         raise SystemExit(str(err)) from None
-    if village is None:
-        return found.id, None
-    match = [v for v in await repo.villages(found.id) if fold(v.name) == fold(village)]
-    if len(match) != 1:
-        raise SystemExit(f"no village named “{village}” in {found.name}")
-    return found.id, match[0].id
 
 
 async def create(app: App, args: argparse.Namespace) -> int:

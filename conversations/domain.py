@@ -75,7 +75,6 @@ class ChannelIdentity(_Model):
     external_id: str
     chat_id: str
     person_id: int | None = None
-    display_name: str | None = None
     locale: str = "vi"
     unreachable: bool = False
 

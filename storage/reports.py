@@ -451,36 +451,18 @@ async def collaborator_activity(
 
 @dataclass(frozen=True)
 class CommuneRef:
+    """A commune found by name (storage/places.py) with its province, for the report commands."""
+
     id: int
     name: str
     province_id: int
     province: str
 
 
-async def find_communes(session: AsyncSession, name_key: str) -> list[CommuneRef]:
-    """Communes whose folded name is `name_key` (several provinces can share a name)."""
-    rows = await session.execute(
-        select(CommuneRow.id, CommuneRow.name, ProvinceRow.id, ProvinceRow.name)
-        .join(ProvinceRow, ProvinceRow.id == CommuneRow.province_id)
-        .where(CommuneRow.name_key == name_key)
-        .order_by(CommuneRow.id)
-    )
-    return [CommuneRef(int(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in rows.all()]
-
-
 async def commune_name(session: AsyncSession, commune_id: int) -> str:
     return str(
         await session.scalar(select(CommuneRow.name).where(CommuneRow.id == commune_id)) or ""
     )
-
-
-async def find_province(session: AsyncSession, name_key: str) -> tuple[int, str] | None:
-    row = (
-        await session.execute(
-            select(ProvinceRow.id, ProvinceRow.name).where(ProvinceRow.name_key == name_key)
-        )
-    ).first()
-    return (int(row[0]), str(row[1])) if row else None
 
 
 async def chairs_by_commune(session: AsyncSession) -> dict[int, list[int]]:

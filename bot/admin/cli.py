@@ -24,21 +24,17 @@ from bot.admin.units import (
     ImportReport,
     UnitsFileError,
     import_units,
-    pick,
     read_units,
-    split_prefix,
 )
 from bot.bootstrap import App, utc_now
 from bot.demo import DEFAULT_TARGETS
 from conversations.domain import Commune
 from conversations.packs import PackError, load_pack
-from conversations.text import fold
+from storage import places
 from storage.repository import Repository
 from storage.tables import (
     ChannelIdentityRow,
-    CommuneRow,
     PersonRow,
-    ProvinceRow,
     TargetRow,
     VillageRow,
 )
@@ -70,30 +66,12 @@ def _pct(share: float) -> str:
 async def find_commune(
     session: AsyncSession, name: str, province: str | None = None
 ) -> tuple[Commune, str]:
-    """The commune (and its province's name) a person typed, accent-insensitively.
-
-    An exact match wins; otherwise "Kim Lien" also finds "Xã Kim Liên". Several matches in
-    different provinces need --province.
-    """
-    stmt = select(CommuneRow, ProvinceRow.name).join(
-        ProvinceRow, ProvinceRow.id == CommuneRow.province_id
-    )
-    rows = list((await session.execute(stmt)).all())
-    if province is not None:
-        rows = pick(rows, lambda r: fold(r[1]), province, "province")
-        if not rows:
-            raise AdminError(f"no province named “{province}” with communes")
-    found = pick(rows, lambda r: r[0].name_key, name, "commune")
-    if len(found) == 1:
-        commune, province_name = found[0]
-        return Commune.model_validate(commune), str(province_name)
-    if not found:
-        bare = split_prefix(fold(name), "commune")[1]
-        near = sorted(r[0].name for r in rows if bare in r[0].name_key)[:5]
-        hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise AdminError(f"no commune named “{name}”{hint} (import it with `hoctap units import`)")
-    provinces = ", ".join(sorted(str(r[1]) for r in found))
-    raise AdminError(f"{len(found)} communes are named “{name}” (in {provinces}): add --province")
+    """The commune (and its province's name) a person typed: "kim lien" is "Xã Kim Liên"
+    (storage/places.py, the one lookup every command uses)."""
+    try:
+        return await places.find_commune(session, name, province)
+    except places.PlaceError as err:
+        raise AdminError(str(err)) from None
 
 
 def _place(commune: Commune, province: str) -> str:

@@ -13,21 +13,20 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.places import pick
 from conversations.text import clean, fold
 from storage.db import Database
 from storage.repository import Repository
 from storage.tables import CommuneRow, ProvinceRow, VillageRow
 
-T = TypeVar("T")
 MAX_NAME = 200  # the name columns are String(200)
 
 # Header spellings accepted for each column, compared after folding (so "Tỉnh" = "tinh").
@@ -228,38 +227,9 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
 
 
 # --- Matching names -----------------------------------------------------------------------
-
-# Words in front of a name that people often leave out: "Xã Kim Liên" is "Kim Liên" (folded,
-# longest first). Villages are matched exactly: their prefixes ("bản", "tổ") are also words.
-PREFIXES: dict[str, tuple[str, ...]] = {
-    "province": ("thanh pho", "tinh", "tp"),
-    "commune": ("thi tran", "dac khu", "phuong", "xa"),
-}
-
-
-def split_prefix(key: str, level: str) -> tuple[str, str]:
-    """("xa", "kim lien") for the folded key "xa kim lien"."""
-    for prefix in PREFIXES.get(level, ()):
-        if key.startswith(prefix + " "):
-            return prefix, key[len(prefix) + 1 :]
-    return "", key
-
-
-def same_place(stored_key: str, typed_key: str, level: str) -> bool:
-    """Whether a typed name means a stored one: equal when folded, or equal once a prefix
-    that only one of them has is dropped ("Phường X" and "Xã X" stay different)."""
-    if stored_key == typed_key:
-        return True
-    stored_prefix, stored_bare = split_prefix(stored_key, level)
-    typed_prefix, typed_bare = split_prefix(typed_key, level)
-    return stored_bare == typed_bare and not (stored_prefix and typed_prefix)
-
-
-def pick(rows: list[T], key_of: Callable[[T], str], typed: str, level: str) -> list[T]:
-    """The rows a typed name means: the exact match, else every prefix-tolerant one."""
-    key = fold(typed)
-    exact = [r for r in rows if key_of(r) == key]
-    return exact or [r for r in rows if same_place(key_of(r), key, level)]
+# One matcher for the importer and every lookup (conversations/places.py). The importer takes a
+# village only by its exact (folded) name: in a file, "Bản X" and "X" may be two villages.
+EXACT_ON_IMPORT = {"village"}
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -293,7 +263,10 @@ async def _unit(
 ) -> Any | None:
     """The existing row a typed name means (None: create it); _Ambiguous if several."""
     rows = list(await session.scalars(select(table).where(parent)))
-    found = pick(rows, lambda r: str(r.name_key), typed, level)
+    if level in EXACT_ON_IMPORT:
+        found = [r for r in rows if r.name_key == fold(typed)]
+    else:
+        found = pick(rows, lambda r: str(r.name_key), typed, level)
     if len(found) > 1:
         names = ", ".join(sorted(str(r.name) for r in found))
         raise _Ambiguous(f"{level} “{typed}” could be {names}: write the full name")

@@ -17,6 +17,12 @@ async def back_to_menu(service: ChatService, turn: Turn, notice: str | None = No
     await show_menu(service, turn, notice)
 
 
+async def reshow_screen(service: ChatService, turn: Turn) -> None:
+    from bot.flows.router import reshow
+
+    await reshow(service, turn)
+
+
 async def scope_of(turn: Turn, assessment: Assessment) -> Scope:
     """Where an assessment's subject lives, for permission checks."""
     if assessment.clan_id is not None:

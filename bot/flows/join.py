@@ -4,12 +4,14 @@ themselves (with consent first, as the personal-data rules require)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.flows.common import back_to_menu
 from bot.rendering import Reply
 from bot.service import Notice
-from conversations.text import clean, fold
+from conversations.text import clean, fold, has_letters
 from storage.workflow import CODE_LENGTH, Invite, normalise_code
 
 if TYPE_CHECKING:
@@ -17,6 +19,10 @@ if TYPE_CHECKING:
 
 _PHONE = re.compile(r"^(?:\+?84|0)(\d{9,10})$")
 _SKIP = {"bo qua", "skip", "khong", "ko", "k", "no"}
+# Guessing invite codes: after this many wrong codes within the window, a chat's codes are
+# not checked for one window (counted per channel and chat, in the database).
+MAX_WRONG_CODES = 5
+WRONG_CODE_WINDOW = timedelta(hours=1)
 
 
 UNIT_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Thôn ", "Bản ", "Ấp ", "Tổ dân phố ")
@@ -67,20 +73,45 @@ async def _usable_invite(service: ChatService, turn: Turn, code: str) -> Invite 
     return invite
 
 
+def blocked_until(failures: Sequence[datetime], now: datetime) -> datetime | None:
+    """Until when a chat may not try codes: an hour after its 5th wrong code within an hour.
+    (Codes ignored meanwhile are not counted, so the block ends an hour after it began.)"""
+    times = sorted(failures)
+    ends = [
+        times[i] + WRONG_CODE_WINDOW
+        for i in range(MAX_WRONG_CODES - 1, len(times))
+        if times[i] - times[i - MAX_WRONG_CODES + 1] <= WRONG_CODE_WINDOW
+    ]
+    until = max(ends, default=None)
+    return until if until is not None and until > now else None
+
+
 async def open_invite(service: ChatService, turn: Turn, code: str) -> None:
     if turn.person is not None:
         await back_to_menu(service, turn, "invite-already-joined")
         return
-    invite = await _usable_invite(service, turn, code)
+    repo, channel, chat_id = turn.repo, turn.inbound.channel, turn.inbound.chat_id
+    # Every block that can still be running began within the last two windows.
+    since = repo.now - 2 * WRONG_CODE_WINDOW
+    failures = await repo.invite_failures(channel, chat_id, since)
+    until = blocked_until(failures, repo.now)
+    # While blocked the code is not even looked at (nor counted).
+    invite = None if until is not None else await _usable_invite(service, turn, code)
+    if invite is None and until is None:
+        await repo.record_invite_failure(channel, chat_id, forget_before=since)
+        until = blocked_until([*failures, repo.now], repo.now)
     if invite is None:
         turn.state = {"lang": turn.lang}
-        turn.reply("invite-invalid")
+        if until is None:
+            turn.reply("invite-invalid")
+        else:
+            turn.reply("invite-too-many", time=f"{until.astimezone(service.tz):%H:%M}")
         return
     commune = await turn.repo.commune(invite.commune_id)
     village = await turn.repo.village(invite.village_id) if invite.village_id else None
     place = in_sentence(commune.name if commune else "")
     if village is not None:
-        place = f"{village.name}, {place}"
+        place = f"{in_sentence(village.name)}, {place}"
     if invite.role == "household":
         turn.options(
             "join_consent",
@@ -90,7 +121,10 @@ async def open_invite(service: ChatService, turn: Turn, code: str) -> None:
         )
         return
     turn.state = {"screen": "join_name", "lang": turn.lang, "invite": invite.code}
-    turn.reply("join-welcome", role=turn.say(f"role-{invite.role}"), place=place)
+    # "Chủ tịch Hội Khuyến học xã Kim Liên": the post is named with its commune, not offered.
+    turn.reply(
+        "join-welcome", role=invite.role, role_name=turn.say(f"role-{invite.role}"), place=place
+    )
     turn.reply("join-ask-name")
 
 
@@ -106,6 +140,9 @@ async def on_consent(service: ChatService, turn: Turn, key: str) -> None:
 
 def _name(turn: Turn) -> str | None:
     text = clean(turn.inbound.text) if turn.inbound.kind == "text" else ""
+    if text and not text.startswith("/") and not has_letters(text):
+        turn.reply("join-name-no-letters")  # "1" is not anyone's name
+        return None
     if len(text) < 2 or len(text) > 100 or text.startswith("/"):
         turn.reply("join-name-invalid")
         return None
@@ -194,19 +231,15 @@ async def _register_household(
             invite.commune_id, "collaborator", village_id
         ):
             turn.notices.append(
-                _notice(
+                Notice(
                     collaborator,
                     "notice-duplicate",
-                    name=name,
-                    village=village.name if village else "",
+                    {"name": name, "village": village.name if village else ""},
+                    household_id=household.id,
                 )
             )
     turn.reply("join-household-done", name=name)
     await start_own_household(service, turn)
-
-
-def _notice(person_id: int, message_id: str, **args: object) -> Notice:
-    return Notice(person_id, message_id, dict(args))
 
 
 async def on_name(service: ChatService, turn: Turn) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.flows.common import back_to_menu
+from bot.flows.common import back_to_menu, reshow_screen
 from bot.rendering import Reply
 from conversations.permissions import Scope
 
@@ -19,9 +19,10 @@ async def _own_scope(turn: Turn) -> Scope | None:
 
 
 async def show_data(service: ChatService, turn: Turn) -> None:
+    """The household's own data; the caller then shows the screen the person was on."""
     scope = await _own_scope(turn)
     if scope is None or not turn.may("see_own_data", scope):
-        await back_to_menu(service, turn, "privacy-households-only")
+        turn.reply("privacy-households-only")
         return
     assert turn.household_id is not None and turn.person is not None
     household = await turn.repo.household(turn.household_id)
@@ -51,24 +52,39 @@ async def show_data(service: ChatService, turn: Turn) -> None:
                 lines.append(f"• {question.label.get(turn.lang)} {value}")
     lines.append(turn.say("privacy-data-footer"))
     turn.replies.append(Reply("\n".join(lines)))
-    await back_to_menu(service, turn)
 
 
-async def ask_delete(service: ChatService, turn: Turn) -> None:
+async def ask_delete(service: ChatService, turn: Turn) -> bool:
+    """Ask to confirm; False (with a refusal said) when this person has no data of their own.
+    The screen the person was on is kept, to go back to it if they keep their data."""
     scope = await _own_scope(turn)
     if scope is None or not turn.may("delete_own_data", scope):
-        await back_to_menu(service, turn, "privacy-households-only")
-        return
+        turn.reply("privacy-households-only")
+        return False
+    screen = turn.state.get("screen")
+    if screen == "confirm_delete":  # "/xoa" typed twice: still back to the first screen
+        interrupted = turn.state.get("interrupted")
+    else:
+        interrupted = turn.state if screen not in (None, "menu") else None
     turn.options(
         "confirm_delete",
         turn.say("privacy-delete-confirm"),
         [("delete", turn.say("privacy-delete-yes")), ("keep", turn.say("privacy-delete-no"))],
+        interrupted=interrupted,
     )
+    return True
 
 
 async def on_confirm(service: ChatService, turn: Turn, key: str) -> None:
     if key != "delete" or turn.household_id is None:
-        await back_to_menu(service, turn)
+        interrupted = turn.state.get("interrupted")
+        if not interrupted:
+            await back_to_menu(service, turn)
+            return
+        # Kept: back to the question or list "/xoa" interrupted; a newer counter makes the
+        # confirmation's buttons stale.
+        turn.state = {**interrupted, "n": int(turn.state.get("n", 0)) + 1}
+        await reshow_screen(service, turn)
         return
     # Free-text answers may name people; numbers and choices stay for anonymous counts.
     text_questions = {
@@ -77,7 +93,9 @@ async def on_confirm(service: ChatService, turn: Turn, key: str) -> None:
     await turn.repo.forget_household(turn.household_id, sorted(text_questions))
     turn.person = None
     turn.household_id = None
-    turn.state = {"lang": turn.lang}
+    # Nothing of the screen it was on (the name typed in, a question); the counter stays so
+    # an older button is still recognised as stale.
+    turn.state = {"lang": turn.lang, "n": int(turn.state.get("n", 0))}
     turn.reply("privacy-deleted")
 
 

@@ -73,12 +73,16 @@ async def change_status(
         note=note,
         **values,
     )
-    await _tell(turn, assessment, transition, note)
+    await _tell(turn, assessment, transition, note, values)
     return True
 
 
 async def _tell(
-    turn: Turn, assessment: Assessment, transition: Transition, note: str | None
+    turn: Turn,
+    assessment: Assessment,
+    transition: Transition,
+    note: str | None,
+    values: dict[str, Any],
 ) -> None:
     from bot.flows.assessment import label
 
@@ -91,22 +95,39 @@ async def _tell(
     to_collaborators = await turn.repo.people_to_tell(
         assessment.commune_id, "collaborator", assessment.village_id
     )
-    recipients: list[int] = []
+    owners = [owner] if owner else []
+    # Who is told, and with which message: the household in its own words, the collaborators
+    # in theirs.
+    sends: list[tuple[list[int], str]] = []
     if transition == "submit" and turn.person.role == "household":
-        recipients, message = to_collaborators, "notice-submitted"
-    elif transition in ("verify", "recognise") and owner:
-        recipients, message = [owner], f"notice-{transition}"
+        sends.append((to_collaborators, "notice-submitted"))
+    elif transition in ("verify", "recognise"):
+        sends.append((owners, f"notice-{transition}"))
     elif transition == "return":
-        recipients, message = [owner] if owner else [], "notice-returned"
-        if turn.person.role == "chair":
-            recipients += to_collaborators
+        chair = turn.person.role == "chair"
+        sends.append((owners + (to_collaborators if chair else []), "notice-returned"))
     elif transition == "reject":
-        recipients, message = to_collaborators, "notice-rejected"
-    else:
-        return
-    for person_id in dict.fromkeys(recipients):
-        if person_id != turn.person.id:
-            turn.notices.append(Notice(person_id, message, {"name": name, "comment": note or ""}))
+        sends.append((owners, "notice-rejected"))
+        sends.append((to_collaborators, "notice-rejected-collaborator"))
+    decided = values.get("decision_date")
+    args = {
+        "name": name,
+        "head": household.head_name if household else name,
+        "comment": note or "",
+        "title": assessment.title,
+        "year": str(assessment.year),  # a year is never grouped ("2026", not "2.026")
+        "number": str(values.get("decision_number") or ""),
+        "date": decided.strftime("%d/%m/%Y") if decided else "",
+    }
+    told: set[int] = {turn.person.id}
+    for recipients, message in sends:
+        for person_id in recipients:
+            if person_id in told:
+                continue
+            told.add(person_id)
+            turn.notices.append(
+                Notice(person_id, message, dict(args), household_id=assessment.household_id)
+            )
 
 
 async def card(service: ChatService, turn: Turn, assessment: Assessment) -> Reply:
@@ -117,7 +138,8 @@ async def card(service: ChatService, turn: Turn, assessment: Assessment) -> Repl
     if assessment.score:
         pack = service.packs.get(assessment.pack_id, assessment.pack_version)
         result = ScoreResult.model_validate(assessment.score)
-        lines.append(turn.render.result(pack, result).text)
+        # The status line above already says what happens next.
+        lines.append(turn.render.result(pack, result, next_step=None).text)
     if assessment.comment:
         lines.append(turn.say("card-comment", comment=assessment.comment))
     if assessment.decision_number and assessment.decision_date:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.reports.periods import PERIOD_KINDS, on_demand, parse_clock, parse_day_month
 from bot.reports.scheduler import default_times, times_for
 from bot.reports.service import Reports, slug
-from conversations.text import fold
+from storage import places
 from storage.reports import (
     CommuneRef,
     Outbox,
@@ -20,8 +20,6 @@ from storage.reports import (
     Schedule,
     chairs_by_commune,
     enqueue,
-    find_communes,
-    find_province,
     schedules,
     set_schedule,
 )
@@ -41,17 +39,14 @@ def _error(message: str) -> int:
 async def _commune(app: App, args: argparse.Namespace) -> CommuneRef | None:
     """The commune named by --commune (and --province when the name is not unique)."""
     async with app.db.session() as session:
-        found = await find_communes(session, fold(args.commune))
-    if getattr(args, "province", None):
-        found = [c for c in found if fold(c.province) == fold(args.province)]
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        _error(f"No commune named {args.commune!r}.")
-    else:
-        provinces = ", ".join(c.province for c in found)
-        _error(f"Several communes are named {args.commune!r} (in {provinces}): add --province.")
-    return None
+        try:
+            commune, province = await places.find_commune(
+                session, args.commune, getattr(args, "province", None)
+            )
+        except places.PlaceError as err:
+            _error(f"error: {err}")
+            return None
+    return CommuneRef(commune.id, commune.name, commune.province_id, province)
 
 
 def _output(args: argparse.Namespace, default: str) -> Path:
@@ -70,9 +65,10 @@ async def _export(app: App, args: argparse.Namespace) -> int:
         if args.format != "csv":
             return _error("A province is exported as CSV only: add --format csv.")
         async with app.db.session() as session:
-            province = await find_province(session, fold(args.province))
-        if province is None:
-            return _error(f"No province named {args.province!r}.")
+            try:
+                province = await places.find_province(session, args.province)
+            except places.PlaceError as err:
+                return _error(f"error: {err}")
         path = _output(args, f"danh-sach-{slug(province[1])}-{year}.csv")
         # utf-8-sig: Excel on Windows opens the file as UTF-8 only with the BOM.
         with path.open("w", encoding="utf-8-sig", newline="") as out:

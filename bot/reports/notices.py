@@ -23,12 +23,16 @@ MAX_KEY = 200
 
 def push_payload(push: Push) -> dict[str, Any]:
     reply = push.reply
-    return {
+    payload: dict[str, Any] = {
         "channel": push.channel,
         "chat_id": push.chat_id,
         "text": reply.text,
         "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
     }
+    if push.household_id is not None:
+        # The text names the household: deleting its data (/xoa) finds the row by this.
+        payload["household_id"] = push.household_id
+    return payload
 
 
 def reply_from_payload(payload: dict[str, Any]) -> Reply:

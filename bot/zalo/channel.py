@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, Final, TypeVar
 
-from bot.delivery import ChannelLimits, RetryLater, Unreachable, with_retries
+from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.textsplit import split_text
@@ -31,6 +31,7 @@ from bot.zalo.client import (
     ZaloNetworkError,
     ZaloRetryAfter,
     ZaloServerError,
+    ZaloUndecodable,
 )
 from storage.db import Database
 from storage.identities import chat_locale, set_unreachable
@@ -160,9 +161,21 @@ class ZaloChannel:
                 text, await self.say(chat_id, "zalo-document-unavailable", filename=filename)
             )
         for chunk in split_text(text, TEXT_LIMIT):
-            await self._call(chat_id, push, partial(self.client.send_message, chat_id, chunk))
+            await self._send(chat_id, push, partial(self.client.send_message, chat_id, chunk))
         if photo_url is not None:
-            await self._call(chat_id, push, partial(self.client.send_photo, chat_id, photo_url))
+            await self._send(chat_id, push, partial(self.client.send_photo, chat_id, photo_url))
+
+    async def _send(
+        self, chat_id: str, push: bool, operation: Callable[[], Awaitable[object]]
+    ) -> None:
+        """A new message. An answer Zalo garbled means it most likely went out: the person's
+        other messages still follow; a push raises `DeliveryUnknown` for the outbox."""
+        try:
+            await self._call(chat_id, push, operation)
+        except DeliveryUnknown as error:
+            if push:
+                raise
+            log.warning("zalo chat %s: a message's answer was unreadable: %s", chat_id, error)
 
     async def _call(self, chat_id: str, push: bool, operation: Callable[[], Awaitable[T]]) -> T:
         """One Bot API call that shows something in the chat: paced and retried."""
@@ -172,6 +185,10 @@ class ZaloChannel:
             async with slot(chat_id):
                 try:
                     return await operation()
+                except ZaloUndecodable as error:
+                    # Zalo received the send and answered with something unreadable: sending
+                    # again could show the message twice.
+                    raise DeliveryUnknown(str(error)) from error
                 except ZaloError as error:
                     translated = translate_error(error)
                     if translated is error:

@@ -61,7 +61,7 @@ report-button-export = 📥 List (Excel)
 report-button-summary = 📄 Yearly report (Excel)
 report-export-ready = Here is the {$year} assessment list of {$commune}.
 report-summary-ready = Here is the {$year} yearly summary of {$commune}, due before {$due}.
-report-button-stale = Sorry, this button is out of date. Please type /report for a fresh report.
+report-button-stale = Sorry, this button can no longer be used. Please type /report for a fresh report.
 
 ## Reminders
 reminder-summary-due = 📅 Reminder: the {$year} yearly summary of {$commune} is due before {$due} ({$days ->
@@ -76,7 +76,7 @@ reminder-draft-title = ✏️ {$count ->
 } not been touched for {$days} days or more:
 reminder-draft-item = • {$title}: {$name} ({$village}), last changed {$date}
 reminder-draft-more = … and {$count} more
-reminder-draft-action = Please type /menu and choose "Continue a draft" to carry on.
+reminder-draft-action = Please type /menu and choose "Continue an unfinished form" to carry on.
 
 ## Titles and statuses
 report-title-household = Household
@@ -85,7 +85,7 @@ report-title-village = Village
 report-status-draft = In progress
 report-status-submitted = Waiting for verification
 report-status-verified = Verified
-report-status-returned = Returned for fixes
+report-status-returned = Needs additions or changes
 report-status-proposed = Proposed for recognition
 report-status-recognised = Recognised
 report-status-rejected = Rejected

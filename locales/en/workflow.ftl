@@ -1,9 +1,14 @@
 ## Joining
 invite-invalid = This invite code can no longer be used (wrong, expired or already used). Please ask your village collaborator for a new one.
+invite-too-many = The invite code was wrong several times. Please ask your village study-promotion collaborator for the right code. You can send a code again from {$time}.
 invite-already-joined = This account has already joined.
-join-welcome = Hello! This is an invitation to join as {$role} in {$place}.
+join-welcome = Hello! You are invited to join as {$role ->
+        [chair] chair of the study-promotion association of {$place}
+       *[other] {$role_name} in {$place}
+    }.
 join-ask-name = Please type your full name:
 join-name-invalid = Please type a full name (2 to 100 characters).
+join-name-no-letters = A full name needs letters, not only numbers or symbols. Please type the full name again.
 join-ask-phone = Please share a phone number so the association can reach you (optional: type "skip").
 join-phone-invalid = That phone number does not look right. Please type it again (e.g. 0912 345 678) or "skip".
 join-done = You have joined. Thank you!
@@ -29,7 +34,7 @@ not-allowed = You are not allowed to do this.
 ## Menus by role
 menu-self-assess = Self-assessment {$year}
 menu-continue-own = Continue the self-assessment
-menu-fix = Fix the returned assessment
+menu-fix = The form needs additions or changes
 menu-result = See the result ({$status})
 menu-mydata = See my family's data
 menu-delete = Delete my family's data
@@ -46,7 +51,7 @@ menu-report = Progress report
 status-draft = In progress
 status-submitted = Submitted, waiting for verification
 status-verified = Verified
-status-returned = Returned for changes
+status-returned = Needs additions or changes
 status-proposed = Proposed for recognition
 status-recognised = Recognised
 status-rejected = Not recognised
@@ -104,13 +109,14 @@ clan-members-counted = Counted from {$members} member households: {$holders} hol
 
 ## Personal data
 privacy-households-only = This is for registered households.
+privacy-nothing-stored = The bot has not stored anything about you.
 privacy-data-title = What the association stores about your family:
 privacy-data-name = • Head of household: {$name}
 privacy-data-village = • Village: {$village}
 privacy-data-phone = • Phone: {$phone}
 privacy-data-assessment = • Assessment {$year}: {$status}
 privacy-data-footer = To delete it, type /delete.
-privacy-delete-confirm = Deleting removes your family's names, phone number and written answers; only anonymous statistics remain. This cannot be undone. Are you sure?
+privacy-delete-confirm = Deleting removes your family's names, phone number and written answers; only anonymous statistics remain. Once deleted, it cannot be brought back. Are you sure?
 privacy-delete-yes = Delete my data
 privacy-delete-no = No, keep it
 privacy-deleted = Your family's data has been deleted. Thank you for taking part.
@@ -118,8 +124,19 @@ privacy-deleted = Your family's data has been deleted. Thank you for taking part
 ## Notices to others
 notice-submitted = {$name} has submitted a self-assessment. See "Waiting for verification".
 notice-verify = The self-assessment of {$name} has been verified by the collaborator.
-notice-returned = The assessment of {$name} was returned for changes: {$comment}
-notice-recognise = Congratulations! {$name} has been recognised.
-notice-rejected = The assessment of {$name} was not recognised: {$comment}
+notice-returned = The assessment of {$name} needs additions or changes: {$comment}
+notice-recognise = Congratulations! {$name} has been recognised as {$title ->
+        [clan] "Learning Clan"
+       *[other] "Learning Family"
+    } for {$year} (decision no. {$number} of {$date}).
+notice-rejected = This year the household of {$head} has not been recognised as {$title ->
+        [clan] "Learning Clan"
+       *[other] "Learning Family"
+    }. Reason: {$comment}
+    Your family can ask the collaborator how to prepare for next year.
+notice-rejected-collaborator = {$name} was not recognised as {$title ->
+        [clan] "Learning Clan"
+       *[other] "Learning Family"
+    } for {$year}. Reason: {$comment}
 notice-duplicate = Household {$name} ({$village}) has just registered and may duplicate an existing one. See "Possible duplicate households".
 points-short = {$points} points

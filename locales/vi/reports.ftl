@@ -1,5 +1,5 @@
 ## Bản tin cho Chủ tịch Hội Khuyến học xã (issue 5)
-digest-title = 📊 Dạ, báo cáo khuyến học — {$commune}
+digest-title = 📊 Báo cáo khuyến học — {$commune}
 digest-period-day = 24 giờ qua, đến {$time} ngày {$date}
 digest-period-week = 7 ngày qua: {$start} – {$end}
 digest-period-month = Tháng {$month}, tính đến {$time} ngày {$date}
@@ -32,10 +32,10 @@ digest-inactive-more = … và {$count} người khác
 digest-unnamed = (chưa có tên)
 digest-no-village = chưa rõ thôn
 digest-chart-caption = Tỷ lệ hộ được công nhận theo thôn, năm {$year}
-digest-hint-text = Xem theo kỳ khác: gõ «/baocao ngày», «/baocao tháng» hoặc «/baocao năm».
+digest-hint-text = Xem theo kỳ khác: gõ “/baocao ngày”, “/baocao tháng” hoặc “/baocao năm”.
 
 ## Biểu đồ
-chart-title = Hộ được công nhận «Gia đình học tập» năm {$year}
+chart-title = Hộ được công nhận “Gia đình học tập” năm {$year}
 chart-axis = Tỷ lệ hộ được công nhận (%)
 chart-target = Mục tiêu {$year}: {$target}
 chart-no-households = chưa có hộ
@@ -43,7 +43,7 @@ chart-no-households = chưa có hộ
 ## Báo cáo theo yêu cầu (/baocao)
 report-not-allowed = Dạ, báo cáo chỉ dành cho Chủ tịch Hội Khuyến học xã và quản trị viên.
 report-no-commune = Dạ, tài khoản chưa gắn với xã nào. Vui lòng liên hệ quản trị viên.
-report-unknown-period = Dạ, chưa rõ kỳ báo cáo. Vui lòng gõ «/baocao ngày», «/baocao tuần», «/baocao tháng» hoặc «/baocao năm».
+report-unknown-period = Dạ, chưa rõ kỳ báo cáo. Vui lòng gõ “/baocao ngày”, “/baocao tuần”, “/baocao tháng” hoặc “/baocao năm”.
 report-button-day = 24 giờ
 report-button-week = 7 ngày
 report-button-month = Tháng này
@@ -52,16 +52,16 @@ report-button-export = 📥 Danh sách (Excel)
 report-button-summary = 📄 Báo cáo năm (Excel)
 report-export-ready = Dạ, gửi danh sách đánh giá năm {$year} của {$commune}.
 report-summary-ready = Dạ, gửi báo cáo tổng hợp năm {$year} của {$commune}, hạn gửi trước ngày {$due}.
-report-button-stale = Dạ, nút này đã cũ. Vui lòng gõ /baocao để xem báo cáo mới.
+report-button-stale = Dạ, nút này không còn dùng được nữa. Vui lòng gõ /baocao để xem báo cáo mới.
 
 ## Nhắc việc
-reminder-summary-due = 📅 Dạ, xin nhắc: báo cáo tổng hợp năm {$year} của {$commune} cần gửi lên cấp trên trước ngày {$due} (còn {$days} ngày).
+reminder-summary-due = 📅 Xin nhắc: báo cáo tổng hợp năm {$year} của {$commune} cần gửi lên cấp trên trước ngày {$due} (còn {$days} ngày).
 reminder-summary-button = Bấm nút dưới đây để tải báo cáo đã điền sẵn số liệu.
 reminder-summary-text = Vui lòng nhờ quản trị viên xuất báo cáo đã điền sẵn số liệu.
-reminder-draft-title = ✏️ Dạ, còn {$count} phiếu đánh giá làm dở, chưa cập nhật từ {$days} ngày trở lên:
+reminder-draft-title = ✏️ Còn {$count} phiếu đánh giá làm dở, chưa cập nhật từ {$days} ngày trở lên:
 reminder-draft-item = • {$title}: {$name} ({$village}), sửa lần cuối {$date}
 reminder-draft-more = … và {$count} phiếu khác
-reminder-draft-action = Vui lòng gõ /menu rồi chọn «Tiếp tục bản nháp» để làm tiếp.
+reminder-draft-action = Vui lòng gõ /menu rồi chọn “Làm tiếp phiếu đang dở” để làm tiếp.
 
 ## Danh hiệu và trạng thái
 report-title-household = Hộ gia đình
@@ -70,7 +70,7 @@ report-title-village = Thôn
 report-status-draft = Đang làm
 report-status-submitted = Chờ xác nhận
 report-status-verified = Đã xác nhận
-report-status-returned = Trả lại để sửa
+report-status-returned = Cần bổ sung, sửa lại
 report-status-proposed = Đề nghị công nhận
 report-status-recognised = Đã công nhận
 report-status-rejected = Không công nhận
@@ -82,10 +82,10 @@ export-sheet-household = Gia đình học tập
 export-sheet-clan = Dòng họ học tập
 export-sheet-proposed = Đề nghị công nhận
 export-sheet-villages = Tổng hợp theo thôn
-export-heading-household = DANH SÁCH ĐÁNH GIÁ «GIA ĐÌNH HỌC TẬP» NĂM {$year}
-export-heading-clan = DANH SÁCH ĐÁNH GIÁ «DÒNG HỌ HỌC TẬP» NĂM {$year}
+export-heading-household = DANH SÁCH ĐÁNH GIÁ “GIA ĐÌNH HỌC TẬP” NĂM {$year}
+export-heading-clan = DANH SÁCH ĐÁNH GIÁ “DÒNG HỌ HỌC TẬP” NĂM {$year}
 export-heading-proposed = DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU NĂM {$year}
-export-heading-villages = TỔNG HỢP KẾT QUẢ «GIA ĐÌNH HỌC TẬP» THEO THÔN NĂM {$year}
+export-heading-villages = TỔNG HỢP KẾT QUẢ “GIA ĐÌNH HỌC TẬP” THEO THÔN NĂM {$year}
 export-subheading = {$commune}, {$province}. Lập ngày {$date}.
 export-col-no = STT
 export-col-head = Họ và tên chủ hộ
@@ -125,7 +125,7 @@ summary-unit = Hội Khuyến học {$commune}, {$province}
 summary-date = Lập ngày {$date}. Hạn gửi: trước ngày {$due}.
 summary-difficult-area = Xã thuộc vùng khó khăn: mục tiêu và ngưỡng đạt có thể thấp hơn.
 summary-section-titles = I. KẾT QUẢ SO VỚI MỤC TIÊU
-summary-section-villages = II. «GIA ĐÌNH HỌC TẬP» THEO THÔN
+summary-section-villages = II. “GIA ĐÌNH HỌC TẬP” THEO THÔN
 summary-col-title = Danh hiệu
 summary-col-registered = Số đăng ký
 summary-title-household = Gia đình học tập (hộ)

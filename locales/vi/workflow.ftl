@@ -1,13 +1,18 @@
 ## Tham gia
 invite-invalid = Dạ, mã mời này không còn dùng được (sai mã, đã hết hạn hoặc đã dùng). Vui lòng xin mã mới từ cộng tác viên khuyến học của thôn.
+invite-too-many = Dạ, mã mời đã nhập sai nhiều lần. Vui lòng hỏi cộng tác viên khuyến học của thôn để lấy đúng mã. Từ {$time} có thể gửi lại mã.
 invite-already-joined = Dạ, tài khoản này đã tham gia rồi.
-join-welcome = Dạ, xin chào! Đây là lời mời làm {$role} tại {$place}.
+join-welcome = Dạ, xin chào! Anh/chị được mời tham gia với vai trò {$role ->
+        [chair] Chủ tịch Hội Khuyến học {$place}
+       *[other] {$role_name} ở {$place}
+    }.
 join-ask-name = Vui lòng cho biết họ và tên của anh/chị:
 join-name-invalid = Dạ, vui lòng nhập họ và tên (từ 2 đến 100 ký tự).
-join-ask-phone = Vui lòng cho số điện thoại để Hội liên hệ khi cần (không bắt buộc: gõ «bỏ qua»).
-join-phone-invalid = Dạ, số điện thoại chưa đúng. Vui lòng nhập lại (ví dụ 0912 345 678) hoặc gõ «bỏ qua».
+join-name-no-letters = Dạ, họ và tên cần có chữ, không chỉ có số hay ký hiệu. Vui lòng nhập lại họ và tên.
+join-ask-phone = Vui lòng cho số điện thoại để Hội liên hệ khi cần (không bắt buộc: gõ “bỏ qua”).
+join-phone-invalid = Dạ, số điện thoại chưa đúng. Vui lòng nhập lại (ví dụ 0912 345 678) hoặc gõ “bỏ qua”.
 join-done = Dạ, đã tham gia thành công. Cảm ơn anh/chị!
-join-consent = Dạ, xin chào! Hội Khuyến học {$commune} mời gia đình tự đánh giá danh hiệu «Gia đình học tập».
+join-consent = Dạ, xin chào! Hội Khuyến học {$commune} mời gia đình tự đánh giá danh hiệu “Gia đình học tập”.
     Để đánh giá, Hội cần: họ tên chủ hộ, thôn, số người trong gia đình và các câu trả lời theo bộ tiêu chí.
     Thông tin chỉ dùng để xét danh hiệu, chỉ cán bộ khuyến học của xã được xem. Gia đình có thể xem và yêu cầu xóa bất cứ lúc nào (gõ /dulieu hoặc /xoa).
     Gia đình có đồng ý không?
@@ -28,8 +33,8 @@ not-allowed = Dạ, anh/chị không có quyền làm việc này.
 
 ## Trình đơn theo vai trò
 menu-self-assess = Tự đánh giá năm {$year}
-menu-continue-own = Tiếp tục tự đánh giá
-menu-fix = Sửa phiếu bị trả lại
+menu-continue-own = Làm tiếp phiếu tự đánh giá
+menu-fix = Phiếu cần bổ sung, sửa lại
 menu-result = Xem kết quả ({$status})
 menu-mydata = Xem dữ liệu của gia đình
 menu-delete = Xóa dữ liệu của gia đình
@@ -46,7 +51,7 @@ menu-report = Báo cáo tiến độ
 status-draft = Đang làm
 status-submitted = Đã gửi, chờ xác nhận
 status-verified = Đã xác nhận
-status-returned = Bị trả lại để sửa
+status-returned = Cần bổ sung, sửa lại
 status-proposed = Đã đề nghị công nhận
 status-recognised = Đã được công nhận
 status-rejected = Không được công nhận
@@ -83,9 +88,9 @@ card-decision = Quyết định số {$number} ngày {$date}
 returned-comment = Phiếu được trả lại với ghi chú: {$comment}
 
 ## Quyết định công nhận
-ask-decision-number = Dạ, có {$count} phiếu trong danh sách đề nghị. Vui lòng nhập số quyết định công nhận (ví dụ 15/QĐ-UBND), hoặc «hủy»:
-ask-decision-number-again = Dạ, vui lòng nhập số quyết định (2 đến 100 ký tự), hoặc «hủy».
-ask-decision-date = Vui lòng nhập ngày ký quyết định (ngày/tháng/năm, ví dụ {$today}), hoặc «hôm nay»:
+ask-decision-number = Dạ, có {$count} phiếu trong danh sách đề nghị. Vui lòng nhập số quyết định công nhận (ví dụ 15/QĐ-UBND), hoặc “hủy”:
+ask-decision-number-again = Dạ, vui lòng nhập số quyết định (2 đến 100 ký tự), hoặc “hủy”.
+ask-decision-date = Vui lòng nhập ngày ký quyết định (ngày/tháng/năm, ví dụ {$today}), hoặc “hôm nay”:
 ask-decision-date-again = Dạ, ngày chưa đúng. Vui lòng nhập theo dạng ngày/tháng/năm, không sau hôm nay.
 decision-recorded = Dạ, đã ghi Quyết định số {$number} ngày {$date} cho {$count} phiếu.
 
@@ -96,30 +101,42 @@ duplicate-group = {$name} — {$village} ({$count} hộ)
 duplicates-merged = Dạ, đã gộp các hộ trùng.
 
 ## Dòng họ
-clan-members-ask = Dạ, vui lòng gõ tên chủ hộ của từng hộ thành viên đã đăng ký (không dấu cũng được), mỗi lần một tên. Gõ «xong» để bắt đầu đánh giá.
-clan-member-not-found = Dạ, không tìm thấy hộ «{$name}». Gõ tên khác, hoặc «xong».
+clan-members-ask = Dạ, vui lòng gõ tên chủ hộ của từng hộ thành viên đã đăng ký (không dấu cũng được), mỗi lần một tên. Gõ “xong” để bắt đầu đánh giá.
+clan-member-not-found = Dạ, không tìm thấy hộ “{$name}”. Gõ tên khác, hoặc “xong”.
 clan-member-pick = Dạ, có nhiều hộ trùng tên. Vui lòng chọn:
-clan-member-added = Dạ, đã thêm hộ {$name}. Dòng họ có {$count} hộ đã liên kết. Gõ tên tiếp, hoặc «xong».
-clan-members-counted = Dạ, đã tính từ {$members} hộ thành viên: {$holders} hộ đạt «Gia đình học tập».
+clan-member-added = Dạ, đã thêm hộ {$name}. Dòng họ có {$count} hộ đã liên kết. Gõ tên tiếp, hoặc “xong”.
+clan-members-counted = Dạ, đã tính từ {$members} hộ thành viên: {$holders} hộ đạt “Gia đình học tập”.
 
 ## Dữ liệu cá nhân
 privacy-households-only = Dạ, chức năng này dành cho hộ gia đình đã đăng ký.
+privacy-nothing-stored = Dạ, bot chưa lưu thông tin nào về anh/chị.
 privacy-data-title = Dữ liệu Hội đang lưu về gia đình:
 privacy-data-name = • Chủ hộ: {$name}
 privacy-data-village = • Thôn: {$village}
 privacy-data-phone = • Điện thoại: {$phone}
 privacy-data-assessment = • Phiếu năm {$year}: {$status}
 privacy-data-footer = Muốn xóa, gõ /xoa.
-privacy-delete-confirm = Dạ, xóa dữ liệu sẽ xóa họ tên, số điện thoại và các câu trả lời bằng chữ của gia đình; chỉ giữ số liệu thống kê không ghi tên. Không thể hoàn tác. Gia đình chắc chắn muốn xóa?
+privacy-delete-confirm = Dạ, xóa dữ liệu sẽ xóa họ tên, số điện thoại và các câu trả lời bằng chữ của gia đình; chỉ giữ số liệu thống kê không ghi tên. Đã xóa thì không lấy lại được. Gia đình chắc chắn muốn xóa?
 privacy-delete-yes = Xóa dữ liệu
 privacy-delete-no = Không, giữ lại
 privacy-deleted = Dạ, đã xóa dữ liệu của gia đình. Cảm ơn gia đình đã tham gia.
 
 ## Thông báo gửi người khác
-notice-submitted = Dạ, {$name} vừa gửi phiếu tự đánh giá. Vào «Phiếu chờ xác nhận» để xem.
-notice-verify = Dạ, phiếu tự đánh giá của {$name} đã được cộng tác viên xác nhận.
-notice-returned = Dạ, phiếu của {$name} được trả lại để sửa: {$comment}
-notice-recognise = Chúc mừng! {$name} đã được công nhận danh hiệu.
-notice-rejected = Dạ, phiếu của {$name} không được công nhận: {$comment}
-notice-duplicate = Dạ, hộ {$name} ({$village}) vừa đăng ký, có thể trùng với hộ đã có. Vào «Hộ có thể bị trùng» để kiểm tra.
+notice-submitted = {$name} vừa gửi phiếu tự đánh giá. Vào “Phiếu chờ xác nhận” để xem.
+notice-verify = Phiếu tự đánh giá của {$name} đã được cộng tác viên xác nhận.
+notice-returned = Phiếu của {$name} cần bổ sung, sửa lại: {$comment}
+notice-recognise = Chúc mừng! {$name} đã được công nhận danh hiệu {$title ->
+        [clan] “Dòng họ học tập”
+       *[other] “Gia đình học tập”
+    } năm {$year} (Quyết định số {$number} ngày {$date}).
+notice-rejected = Năm nay hộ {$head} chưa được công nhận danh hiệu {$title ->
+        [clan] “Dòng họ học tập”
+       *[other] “Gia đình học tập”
+    }. Lý do: {$comment}
+    Gia đình có thể hỏi cộng tác viên để chuẩn bị cho năm sau.
+notice-rejected-collaborator = {$name} không được công nhận danh hiệu {$title ->
+        [clan] “Dòng họ học tập”
+       *[other] “Gia đình học tập”
+    } năm {$year}. Lý do: {$comment}
+notice-duplicate = Hộ {$name} ({$village}) vừa đăng ký, có thể trùng với hộ đã có. Vào “Hộ có thể bị trùng” để kiểm tra.
 points-short = {$points} điểm

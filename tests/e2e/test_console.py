@@ -119,9 +119,9 @@ def test_piped_chat_runs_a_whole_assessment_and_stores_it(tmp_path: Path) -> Non
     assert "1. Đánh giá hộ gia đình" in out
     for number in range(1, 16):
         assert re.search(rf"^Câu {number}/1[35]$", out, re.MULTILINE), number
-    assert "Tiêu chí 1: 30/30 điểm" in out
-    assert "Tổng: 100/100 điểm (cần 80)" in out
-    assert "Sơ bộ: ĐẠT danh hiệu «Gia đình học tập»." in out
+    assert "Tiêu chí 1 – Học tập của trẻ em trong gia đình: 30/30 điểm" in out
+    assert "Tổng: 100/100 điểm (đạt từ 80 điểm trở lên)" in out
+    assert "Sơ bộ: ĐẠT danh hiệu “Gia đình học tập”." in out
     assert "Traceback" not in done.stderr
 
     [assessment] = stored(tmp_path)
@@ -224,7 +224,7 @@ def test_a_killed_chat_continues_at_the_same_question(tmp_path: Path, answered: 
         for answer in ANSWERS[answered:]:
             second.send(answer)
         second.send("gửi")
-        second.expect(r"^Tổng: 100/100 điểm \(cần 80\)$")
+        second.expect(r"^Tổng: 100/100 điểm \(đạt từ 80 điểm trở lên\)$")
         second.expect(r"ĐẠT danh hiệu")
     finally:
         errors = second.finish()

@@ -156,9 +156,9 @@ async def test_household_assessment_end_to_end(
     # Submit: the result card with points per criterion and the preliminary title.
     await chat.tap(vi(t, "button-submit"), review)
     card = next(m for m in reversed(chat.messages) if m.content.startswith(vi(t, "result-title")))
-    assert "Tiêu chí 1: 25/30 điểm" in card.content
+    assert "Tiêu chí 1 – Học tập của trẻ em trong gia đình: 25/30 điểm" in card.content
     assert "Tổng: 95/100 điểm" in card.content
-    assert "Sơ bộ: ĐẠT danh hiệu «Gia đình học tập»." in card.content
+    assert "Sơ bộ: ĐẠT danh hiệu “Gia đình học tập”." in card.content
     assert chat.last.buttons, "the menu comes back after the result"
 
     # --- what was stored ---------------------------------------------------------------

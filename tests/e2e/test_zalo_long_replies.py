@@ -60,7 +60,7 @@ async def test_a_long_question_is_split_at_2000_characters(
     await lan.say(bot.codes["household"], "Gia đình có đồng ý không?")
     await lan.say("1", "họ và tên chủ hộ")
     await lan.say("Nguyễn Thị Lan", "đúng không")
-    answer = await lan.say("1", "Gõ «quay lại»")
+    answer = await lan.say("1", "Gõ “quay lại”")
     # The notice of registration, then the question in parts: split_text cuts at the last
     # line break that fits, then inside the long hint at a space.
     assert answer[0].startswith("Dạ, đã đăng ký hộ Nguyễn Thị Lan")

@@ -47,7 +47,7 @@ async def test_household_on_zalo_verified_by_collaborator_on_telegram(tmp_path: 
 
             household = ZaloPerson(zalo, zalo.new_user_id(), "Anh Sơn")
             submitted = await register_and_submit(household, codes["household"], "Hoàng Văn Sơn")
-            assert any("Tổng: 90/100 điểm (cần 80)" in text for text in submitted)
+            assert any("Tổng: 90/100 điểm (đạt từ 80 điểm trở lên)" in text for text in submitted)
 
             async def telegram_says(text: str) -> str:
                 """Wait until the collaborator's newest message contains `text`."""

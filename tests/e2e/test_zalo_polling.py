@@ -74,7 +74,7 @@ async def test_household_registers_and_assesses_itself_by_typing(
     # "dung" for "Đúng": an option's words typed without diacritics.
     started = await lan.say("dung", "Câu 1/")
     assert "đã đăng ký hộ Nguyễn Văn An" in started[0]
-    assert "Gõ «quay lại» để sửa câu trước, «lưu» để tạm dừng." in started[-1]
+    assert "Gõ “quay lại” để sửa câu trước, “lưu” để tạm dừng." in started[-1]
     await lan.say("4", "Câu 2/")
     # A wrong answer: more children than people. The reason, then the same question again.
     wrong = await lan.say("9", "Câu 2/")
@@ -95,29 +95,29 @@ async def test_household_registers_and_assesses_itself_by_typing(
     await lan.say("co", "Câu 8/")
     # Going back: the previous question again, with the answer given.
     back = await lan.say("quay lai", "Câu 7/")
-    assert "Đang trả lời: Có" in back[-1]
+    assert "Câu trả lời trước: Có" in back[-1]
     await lan.say("khong", "Câu 8/")
     await lan.say("có", "Câu 9/")
     await lan.say("co", "Câu 10/")
     await lan.say("khong", "Câu 11/")
     # "lưu" pauses; the menu's first option resumes at the same question.
     paused = await lan.say("luu", "Vui lòng chọn")
-    assert "1. Tiếp tục tự đánh giá" in paused[-1]
+    assert "1. Làm tiếp phiếu tự đánh giá" in paused[-1]
     await lan.say("1", "Câu 11/")
     await lan.say("1, 3, 4", "Câu 12/")
     await lan.say("co", "Câu 13/")
     await lan.say("co", "Câu 14/")
-    review = await lan.say("co", "«gửi»")
+    review = await lan.say("co", "“gửi”")
     assert "Dạ, vui lòng xem lại các câu trả lời:" in review[-1]
-    again = await lan.say("xem lai", "«gửi»")
+    again = await lan.say("xem lai", "“gửi”")
     assert "9. Người lớn từ 15 đến 60 tuổi" in again[-1]
     assert "— Không" in again[-1]
     # From the review: change answer 8, then back to the review.
     edit = await lan.say("8", "Câu 6/")
-    assert "Đang trả lời: Có" in edit[-1]
-    await lan.say("co", "«gửi»")
+    assert "Câu trả lời trước: Có" in edit[-1]
+    await lan.say("co", "“gửi”")
     result = await lan.say("gui", "Vui lòng chọn")
-    assert any("Tổng: 80/100 điểm (cần 80)" in text for text in result)
+    assert any("Tổng: 80/100 điểm (đạt từ 80 điểm trở lên)" in text for text in result)
     assert "Đã gửi, chờ xác nhận" in result[-1]
 
     # Zalo shows no buttons and cannot edit: no echo of a choice was sent, only questions.
@@ -175,8 +175,8 @@ async def test_sticker_and_unsupported_content_get_the_right_messages(
     zalo.push_unsupported(hoa.user_id)
     unsupported = await hoa.answer("cộng tác viên")
     assert unsupported == [
-        "Dạ, Zalo không chuyển nội dung tin nhắn này cho bot (tài khoản đang được bảo vệ). "
-        "Vui lòng nhờ cộng tác viên khuyến học của thôn giúp ạ."
+        "Dạ, Zalo không chuyển được tin nhắn này tới bot. "
+        "Vui lòng nhờ cộng tác viên thôn gửi giúp ạ."
     ]
     # Inside the questionnaire a sticker is "not text": the reason, then the question again.
     await hoa.say("1", "họ và tên chủ hộ")
@@ -219,7 +219,7 @@ async def test_a_rate_limited_reply_is_sent_once_after_waiting(
     nam = person(zalo, "Nam")
     before = zalo.faults["429"]
     zalo.inject("sendMessage", "429", times=1)
-    answer = await nam.say("/help", "/start")
+    answer = await nam.say("/help", "/help: xem hướng dẫn này.")
     assert len(answer) == 1 and answer[0].startswith("Dạ, hướng dẫn ngắn:")
     assert zalo.faults["429"] == before + 1
     # The double said Retry-After: 1; the one that went through came after it.

@@ -14,8 +14,8 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.admin.units import same_place
 from bot.cli import main
+from conversations.places import same_place
 from storage.db import Database
 from storage.repository import Repository
 from storage.tables import CommuneRow, PersonRow, ProvinceRow, TargetRow, VillageRow
@@ -313,9 +313,9 @@ async def _people(session: Any) -> dict[str, int]:
     )
     binh = await repo.add_person("Trần Văn Bình", "chair", commune_id=commune.id)
     elsewhere = await repo.add_person("Lê Văn C", "chair", commune_id=other.id)
-    telegram = await repo.identity("telegram", "111", "111", "Lan")
+    telegram = await repo.identity("telegram", "111", "111")
     await repo.bind_identity(telegram.id, lan.id)
-    zalo = await repo.identity("zalo", "abc", "abc", "Lan")
+    zalo = await repo.identity("zalo", "abc", "abc")
     await repo.bind_identity(zalo.id, lan.id)
     await session.flush()
     from sqlalchemy import update
@@ -405,3 +405,93 @@ def test_a_name_without_its_prefix_must_mean_one_place(
     assert "line 4: commune “Kim Liên” could be Phường Kim Liên, Xã Kim Liên" in err
     assert "line 4: province “Tỉnh Nghệ An” taken as Nghệ An" in out
     assert _counts(database_url) == (1, 2, 2)
+
+
+# --- one lookup for every command ---------------------------------------------------------
+
+
+def _invite_places(url: str) -> list[tuple[str, str | None]]:
+    """(commune, village) of every invite, by name."""
+
+    async def work(session: Any) -> list[tuple[str, str | None]]:
+        from storage.tables import InviteRow
+
+        rows = await session.execute(
+            select(CommuneRow.name, VillageRow.name)
+            .select_from(InviteRow)
+            .join(CommuneRow, CommuneRow.id == InviteRow.commune_id)
+            .outerjoin(VillageRow, VillageRow.id == InviteRow.village_id)
+            .order_by(InviteRow.id)
+        )
+        return [(str(c), v) for c, v in rows]
+
+    return _in_db(url, work)
+
+
+def test_every_admin_command_takes_a_place_without_its_prefix_or_diacritics(
+    cli: Any, database_url: str, tmp_path: Path
+) -> None:
+    file = tmp_path / "units.csv"
+    file.write_text(UNITS_CSV, encoding="utf-8")
+    assert cli("units", "import", str(file))[0] == 0
+
+    assert cli("targets", "defaults", "--commune", "kim lien")[0] == 0
+    code, out, _ = cli("targets", "list", "--commune", "KIM LIEN", "--province", "nghe an")
+    assert code == 0 and "Targets of Xã Kim Liên (Nghệ An)" in out
+    code, out, _ = cli("users", "list", "--commune", "Kim Lien")
+    assert code == 0 and "People of Xã Kim Liên (Nghệ An)" in out
+    code, _, err = cli(
+        "invite", "create", "--role", "collaborator", "--commune", "kim lien",
+        "--village", "Sen 1", "--no-qr",
+    )  # fmt: skip
+    assert code == 0, err
+    assert cli("invite", "list", "--commune", "xa kim lien")[0] == 0
+    assert _invite_places(database_url) == [("Xã Kim Liên", "Thôn Sen 1")]
+
+    exported = tmp_path / "ds.xlsx"
+    code, out, err = cli("export", "--commune", "kim lien", "--output", str(exported))
+    assert code == 0 and exported.exists(), err
+    summary = tmp_path / "bc.xlsx"
+    assert cli("report", "summary", "--commune", "Kim Liên", "--output", str(summary))[0] == 0
+    code, out, err = cli("digest", "show", "--commune", "kim lien")
+    assert code == 0 and "Kim Liên" in out, err
+    province = tmp_path / "tinh.csv"
+    code, _, err = cli(
+        "export", "--province", "nghe an", "--format", "csv", "--output", str(province)
+    )
+    assert code == 0 and province.exists(), err
+
+
+def test_a_place_name_that_could_mean_several_lists_the_candidates(
+    cli: Any, database_url: str, tmp_path: Path
+) -> None:
+    _in_db(database_url, _two_kim_liens)
+    for command in (
+        ("export", "--commune", "kim lien"),
+        ("digest", "show", "--commune", "kim lien"),
+        ("users", "list", "--commune", "kim lien"),
+    ):
+        code, _, err = cli(*command)
+        assert code == 1, command
+        assert "2 communes are named “kim lien” (in Nghệ An, Quảng Nam): add --province" in err
+
+    file = tmp_path / "units.csv"
+    file.write_text(
+        "province,commune,village\nNghệ An,Xã Kim Liên,Thôn 1\nNghệ An,Xã Kim Liên,Bản 1\n",
+        encoding="utf-8",
+    )
+    assert cli("units", "import", str(file))[0] == 0
+    with pytest.raises(SystemExit, match="“1” in Xã Kim Liên could be Bản 1, Thôn 1"):
+        cli(
+            "invite", "create", "--role", "collaborator", "--commune", "kim lien",
+            "--province", "nghe an", "--village", "1", "--no-qr",
+        )  # fmt: skip
+    with pytest.raises(SystemExit, match=r"no village named “Sen 9” in Xã Kim Liên \(its villages"):
+        cli(
+            "invite", "create", "--role", "collaborator", "--commune", "kim lien",
+            "--province", "nghe an", "--village", "Sen 9", "--no-qr",
+        )  # fmt: skip
+    assert cli(
+        "invite", "create", "--role", "collaborator", "--commune", "kim lien",
+        "--province", "nghe an", "--village", "thon 1", "--no-qr",
+    )[0] == 0  # fmt: skip

@@ -36,8 +36,8 @@ async def ensure_bound(app: App) -> None:
 
     async with app.db.session() as session:
         repo = WorkflowRepository(session, utc_now())
-        console = await repo.identity("console", "local", "local", None)
-        identity = await repo.identity("telegram", "local", "local", None)
+        console = await repo.identity("console", "local", "local")
+        identity = await repo.identity("telegram", "local", "local")
         assert console.person_id is not None
         await repo.bind_identity(identity.id, console.person_id)
 
@@ -76,7 +76,7 @@ async def test_old_buttons_and_double_taps_change_nothing(app: App) -> None:
     assert "Câu 6/" in first
     # The same button again (a double tap, or a tap on the old message): the current question.
     again = await chat.send("callback", data=yes)
-    assert "nút này đã cũ" in again and "Câu 6/" in again
+    assert "nút này không còn dùng được nữa" in again and "Câu 6/" in again
     # A button from a menu long gone.
     assert "Câu 6/" in await chat.send("callback", data="o:1:household")
     answers = await _answers(app)

@@ -21,8 +21,8 @@ async def _bind(app: App, channel: str, user: str, console_user: str = "local") 
     """Give the demo collaborator (bound to the terminal) a Telegram account too."""
     async with app.db.session() as session:
         repo = WorkflowRepository(session, utc_now())
-        console = await repo.identity("console", console_user, console_user, None)
-        identity = await repo.identity(channel, user, user, None)
+        console = await repo.identity("console", console_user, console_user)
+        identity = await repo.identity(channel, user, user)
         assert console.person_id is not None
         await repo.bind_identity(identity.id, console.person_id)
 
@@ -55,7 +55,7 @@ async def test_the_chair_asks_for_a_report_and_gets_the_export(app: App) -> None
     await chair.say("Phạm Văn Chủ")
     await chair.say("bỏ qua")
     report = await chair.say("/baocao")
-    assert "báo cáo khuyến học — Xã Kim Liên" in report
+    assert "📊 Báo cáo khuyến học — Xã Kim Liên" in report
     assert "Gia đình học tập" in report
     export = next(
         b.data
@@ -73,4 +73,5 @@ async def test_the_chair_asks_for_a_report_and_gets_the_export(app: App) -> None
 
     # A collaborator may not ask for the commune's report.
     await _bind(app, "telegram", "5550002")
-    assert "không có quyền" in await Chat(app, "5550002", channel="telegram").say("/baocao")
+    refused = await Chat(app, "5550002", channel="telegram").say("/baocao")
+    assert "Dạ, báo cáo chỉ dành cho Chủ tịch Hội Khuyến học xã" in refused

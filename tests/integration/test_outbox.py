@@ -104,7 +104,7 @@ async def _add_chairs(db: Database, seeded: Seeded, count: int) -> list[str]:
             person = await repo.add_person(
                 f"Phó Chủ tịch {i}", "chair", commune_id=seeded.commune_id
             )
-            identity = await repo.identity("telegram", f"60{i:02d}", f"60{i:02d}", None)
+            identity = await repo.identity("telegram", f"60{i:02d}", f"60{i:02d}")
             await repo.bind_identity(identity.id, person.id)
             chats.append(f"60{i:02d}")
     return chats
@@ -318,7 +318,7 @@ async def test_blocked_chat_is_unreachable_or_falls_back_to_another_channel(
     seeded = await seed(app.db)
     async with app.db.session() as s:
         repo = Repository(s, NOW)
-        zalo = await repo.identity("zalo", "zz01", "zz01", "Trần Văn Bình")
+        zalo = await repo.identity("zalo", "zz01", "zz01")
         await repo.bind_identity(zalo.id, seeded.chair_id)
         for key, person in (("chair", seeded.chair_id), ("other", seeded.other_chair_id)):
             await enqueue(
@@ -431,7 +431,7 @@ async def test_idle_draft_reminders_at_most_twice(app: App, clock: FakeClock, da
     inbox = Inbox()
     async with app.db.session() as s:
         repo = Repository(s, NOW)
-        identity = await repo.identity("telegram", "7001", "7001", "Lan")
+        identity = await repo.identity("telegram", "7001", "7001")
         await repo.bind_identity(identity.id, seeded.collaborator_ids["lan"])
     reports = Reports(
         app.db,
@@ -445,7 +445,7 @@ async def test_idle_draft_reminders_at_most_twice(app: App, clock: FakeClock, da
     texts = inbox.texts("7001")
     assert len(texts) == len(expected)
     assert texts[0].splitlines()[0] == (
-        "✏️ Dạ, còn 1 phiếu đánh giá làm dở, chưa cập nhật từ 3 ngày trở lên:"
+        "✏️ Còn 1 phiếu đánh giá làm dở, chưa cập nhật từ 3 ngày trở lên:"
     )
     assert "• Hộ gia đình: Đặng Văn Tám (Thôn Hoàng Trù), sửa lần cuối 02/11/2026" in texts[0]
 
@@ -478,7 +478,7 @@ async def test_summary_reminders_in_the_two_weeks_before_15_november(app: App) -
     await worker.run_until_idle()
     first = next(r for _, chat, r in inbox.received if chat == "5001" and "còn 14 ngày" in r.text)
     assert first.text.startswith(
-        "📅 Dạ, xin nhắc: báo cáo tổng hợp năm 2026 của Kim Liên cần gửi lên cấp trên trước ngày "
+        "📅 Xin nhắc: báo cáo tổng hợp năm 2026 của Kim Liên cần gửi lên cấp trên trước ngày "
         "15/11/2026 (còn 14 ngày)."
     )
     assert first.buttons[0][0].data.startswith("x:s:")
@@ -501,7 +501,7 @@ async def test_service_notices_go_through_the_outbox_once_per_chat(
     ]
     async with app.db.session() as s:
         repo = Repository(s, NOW)
-        zalo = await repo.identity("zalo", "zz01", "zz01", "Trần Văn Bình")
+        zalo = await repo.identity("zalo", "zz01", "zz01")
         await repo.bind_identity(zalo.id, seeded.chair_id)
         await queue_pushes(repo, pushes)
         await queue_pushes(repo, pushes)
@@ -538,7 +538,5 @@ async def test_run_reports_queues_and_delivers_until_stopped(app: App, clock: Fa
         await asyncio.sleep(0.05)
     stop.set()
     await asyncio.wait_for(task, timeout=10)
-    assert [t.splitlines()[0] for t in inbox.texts("5001")] == [
-        "📊 Dạ, báo cáo khuyến học — Kim Liên"
-    ]
+    assert [t.splitlines()[0] for t in inbox.texts("5001")] == ["📊 Báo cáo khuyến học — Kim Liên"]
     assert len(inbox.texts("5002")) == 1

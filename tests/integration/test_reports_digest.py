@@ -62,7 +62,7 @@ async def test_digest_text_for_a_phone(app: App) -> None:
     text = replies[0].text
     lines = text.splitlines()
 
-    assert lines[0] == "📊 Dạ, báo cáo khuyến học — Kim Liên"
+    assert lines[0] == "📊 Báo cáo khuyến học — Kim Liên"
     assert lines[1] == "7 ngày qua: 15/11/2026 – 22/11/2026"
     for expected in [
         "Đăng ký: 16 (+1)",
@@ -166,7 +166,7 @@ async def test_report_command_and_buttons(app: App) -> None:
     assert replies[0].text.splitlines()[1].startswith("Năm 2026")
     assert len(replies) == 1  # no chart where the channel has no buttons (Zalo)
     [unknown] = await report_command(app, chair, "/baocao abc", "vi")
-    assert "«/baocao tháng»" in unknown.text
+    assert "“/baocao tháng”" in unknown.text
 
     [document] = await report_callback(app, chair, f"x:e:{seeded.commune_id}:2026", "vi")
     assert document.document is not None
@@ -183,7 +183,7 @@ async def test_report_command_and_buttons(app: App) -> None:
     [refused] = await report_callback(app, chair, f"x:e:{seeded.other_commune_id}:2026", "vi")
     assert refused.text.startswith("Dạ, báo cáo chỉ dành")
     [stale] = await report_callback(app, chair, "x:zz", "vi")
-    assert "nút này đã cũ" in stale.text
+    assert "nút này không còn dùng được nữa" in stale.text
 
 
 async def test_report_hook_answers_inside_the_chat_service(app: App) -> None:
@@ -197,14 +197,53 @@ async def test_report_hook_answers_inside_the_chat_service(app: App) -> None:
     seeded = await seed(app.db)
     async with app.db.session() as s:
         repo = Repository(s, NOW)
-        identity = await repo.identity("console", "chair", "chair", "Trần Văn Bình")
+        identity = await repo.identity("console", "chair", "chair")
         await repo.bind_identity(identity.id, seeded.chair_id)
     app.service.report_hook = make_report_hook(Reports.from_app(app))
     chat = Chat(app, "chair")
     shown = await asyncio.wait_for(chat.say("/baocao tháng"), timeout=30)
-    assert shown.startswith("📊 Dạ, báo cáo khuyến học — Kim Liên\nTháng 11/2026")
+    assert shown.startswith("📊 Báo cáo khuyến học — Kim Liên\nTháng 11/2026")
     assert "Tỷ lệ công nhận: 31,3%" in shown
     # The console has no buttons and takes no photos: text only, with the typed alternatives.
-    assert len(chat.last_replies) == 1 and "«/baocao năm»" in shown
+    assert len(chat.last_replies) == 1 and "“/baocao năm”" in shown
     unknown = await asyncio.wait_for(chat.say("/baocao hôm kia"), timeout=30)
     assert unknown.startswith("Dạ, chưa rõ kỳ báo cáo.")
+
+
+async def test_report_button_with_a_year_or_id_out_of_range_is_a_stale_button(app: App) -> None:
+    """Forged report buttons (a year past the calendar, a 30-digit id, a digit int() cannot
+    read) are refused like any old button, through the chat service, instead of crashing."""
+    from bot.reports import make_report_hook
+    from tests.support.chat import Chat
+
+    seeded = await seed(app.db)
+    async with app.db.session() as s:
+        repo = Repository(s, NOW)
+        identity = await repo.identity("telegram", "77", "77")
+        await repo.bind_identity(identity.id, seeded.chair_id)
+    app.service.report_hook = make_report_hook(Reports.from_app(app))
+    stale_text = app.translator("vi", "report-button-stale")
+    chat = Chat(app, "77", channel="telegram")
+    commune = seeded.commune_id
+    for data in (
+        f"x:e:{commune}:99999",
+        f"x:s:{commune}:{'9' * 30}",
+        f"x:e:{commune}:2027x",
+        f"x:e:{commune}:²⁰²⁶",
+        f"x:e:{commune}:1999",
+        f"x:e:{'9' * 30}:2026",
+        f"x:d:{'1' * 12}:week",
+        "x:e:²:2026",
+    ):
+        assert await chat.send("callback", data=data) == stale_text, data
+    # The buttons the bot itself makes still work.
+    await chat.send("callback", data=f"x:e:{commune}:2026")
+    [document] = chat.last_replies
+    assert document.document is not None and document.document[0].endswith("-2026.xlsx")
+
+    # An administrator of no commune may see every commune: a forged id must still not reach
+    # the database.
+    admin = Person(id=999, name="Quản trị", role="admin")
+    for data in (f"x:e:{'9' * 30}:2026", f"x:d:{2**31}:week", f"x:s:{commune}:{10**6}"):
+        [refused] = await report_callback(app, admin, data, "vi")
+        assert refused.text == stale_text, data

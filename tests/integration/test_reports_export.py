@@ -38,7 +38,7 @@ async def test_assessment_workbook(app: App) -> None:
     ]
 
     ws = wb["Gia đình học tập"]
-    assert ws["A1"].value == "DANH SÁCH ĐÁNH GIÁ «GIA ĐÌNH HỌC TẬP» NĂM 2026"
+    assert ws["A1"].value == "DANH SÁCH ĐÁNH GIÁ “GIA ĐÌNH HỌC TẬP” NĂM 2026"
     assert ws["A2"].value == "Kim Liên, Nghệ An. Lập ngày 22/11/2026."
     header = [c.value for c in ws[4]]
     assert header == [
@@ -175,10 +175,9 @@ async def test_commune_and_province_csv(app: App) -> None:
 
     province = io.StringIO()
     async with app.db.session() as s:
-        from storage.reports import find_province
+        from storage.places import find_province
 
         found = await find_province(s, "nghe an")
-    assert found is not None
     count = await reports.province_csv(found[0], 2026, province)
     lines = list(csv.reader(io.StringIO(province.getvalue())))
     assert count == 16 == len(lines) - 1  # Kim Liên's 15 and Đồng Văn's 1
@@ -192,10 +191,10 @@ async def test_province_csv_streams_in_batches(app: App) -> None:
 
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        from storage.reports import find_province
+        from storage.places import find_province
 
         found = await find_province(s, "nghe an")
-    assert found is not None and seeded.commune_id
+    assert seeded.commune_id
     rows = stream_province_rows(app.db, found[0], 2026, batch=4)
     first = await anext(rows)
     assert first.commune == "Kim Liên"

@@ -175,7 +175,7 @@ async def seed(db: Database) -> Seeded:
         hoa = await repo.add_person(
             "Phạm Thị Hoa", "collaborator", commune_id=commune.id, village_id=villages[names[3]]
         )
-        identity = await repo.identity("telegram", "5001", "5001", "Trần Văn Bình")
+        identity = await repo.identity("telegram", "5001", "5001")
         await repo.bind_identity(identity.id, chair.id)
         seeded = Seeded(
             commune.id,
@@ -419,7 +419,7 @@ async def seed(db: Database) -> Seeded:
         other = await repo.ensure_commune(province.id, "Đồng Văn", difficult_area=True)
         village = await repo.ensure_village(other.id, "Bản Phố Cáo")
         other_chair = await repo.add_person("Vàng Thị Mai", "chair", commune_id=other.id)
-        other_identity = await repo.identity("telegram", "5002", "5002", "Vàng Thị Mai")
+        other_identity = await repo.identity("telegram", "5002", "5002")
         await repo.bind_identity(other_identity.id, other_chair.id)
         first = await repo.add_household(village.id, "Sùng A Páo")
         await repo.add_household(village.id, "Giàng Thị Dợ")

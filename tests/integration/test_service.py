@@ -183,7 +183,7 @@ async def log_of(app: App, assessment_id: int) -> list[tuple[str, str | None, An
 async def test_a_full_household_assessment_is_shown_and_stored(chat: Chat, app: App) -> None:
     first = await chat.start_household()
     assert "Câu 1/13" in first and "Họ và tên chủ hộ?" in first
-    assert "Gõ «quay lại» để sửa câu trước" in first
+    assert "Gõ “quay lại” để sửa câu trước" in first
     second = await chat.say(HOUSEHOLD_ANSWERS[0])
     assert "Câu 2/13" in second and "Gia đình có bao nhiêu người?" in second
     for answer in HOUSEHOLD_ANSWERS[1:4]:
@@ -199,21 +199,25 @@ async def test_a_full_household_assessment_is_shown_and_stored(chat: Chat, app: 
     assert "1. Họ và tên chủ hộ? — Nguyễn Văn An" in review
     assert "2. Gia đình ở thôn (tổ dân phố) nào? — Thôn Sen 1 (tự động)" in review
     assert "— Điện thoại thông minh, Ti vi" in review
-    assert "«gửi» để gửi kết quả" in review
+    assert "“gửi” để gửi kết quả" in review
 
     result = await chat.say("gửi")
     for line in (
         "📋 Kết quả tự đánh giá",
-        "Tiêu chí 1: 30/30 điểm",
-        "Tiêu chí 2: 30/30 điểm",
-        "Tiêu chí 3: 20/20 điểm",
-        "Tiêu chí 4: 20/20 điểm",
-        "Tổng: 100/100 điểm (cần 80)",
-        "Sơ bộ: ĐẠT danh hiệu «Gia đình học tập».",
-        "Lưu ý: bộ tiêu chí còn một số chỉ số tạm thời",
-        "Đây là kết quả sơ bộ, chờ cộng tác viên xác nhận.",
+        "Tiêu chí 1 – Học tập của trẻ em trong gia đình: 30/30 điểm",
+        "Tiêu chí 2 – Học tập của người lớn trong gia đình: 30/30 điểm",
+        "Tiêu chí 3 – Điều kiện học tập của gia đình: 20/20 điểm",
+        "Tiêu chí 4 – Tác động, hiệu quả học tập của các thành viên trong gia đình: 20/20 điểm",
+        "Tổng: 100/100 điểm (đạt từ 80 điểm trở lên)",
+        "Sơ bộ: ĐẠT danh hiệu “Gia đình học tập”.",
+        "Lưu ý: bộ tiêu chí còn một số chỉ số tạm thời, chờ Hội Khuyến học ban hành bộ tiêu chí "
+        "chính thức.",
+        # The collaborator entered it: what happens next is theirs to do, not "wait for one".
+        "Đây là kết quả sơ bộ. Phiếu đã vào mục “Phiếu chờ xác nhận”: khi đã kiểm tra lại, "
+        "anh/chị chọn “Xác nhận” để gửi lên Hội Khuyến học xã.",
     ):
         assert line in result
+    assert "chờ cộng tác viên xác nhận" not in result
     assert "Vui lòng chọn" in result  # and back at the menu
 
     row = await only_assessment(app)
@@ -365,18 +369,21 @@ async def test_back_and_change_are_logged_with_the_old_value(chat: Chat, app: Ap
     for answer in HOUSEHOLD_ANSWERS[:3]:
         await chat.say(answer)
     back = await chat.say("quay lại")
-    assert "Câu 3/15" in back and "Đang trả lời: 2" in back
+    assert "Câu 3/15" in back and "Câu trả lời trước: 2" in back
     await chat.say("1")
     for answer in HOUSEHOLD_ANSWERS[3:]:
         await chat.say(answer)
     review = await chat.say("xem lại")
     assert "4. Có bao nhiêu cháu trong độ tuổi đi học (6–18 tuổi)? — 1" in review
     change = await chat.say("14")
-    assert "Gia đình có đóng góp quỹ khuyến học" in change and "Đang trả lời: Có" in change
+    assert "Gia đình có đóng góp quỹ khuyến học" in change and "Câu trả lời trước: Có" in change
     review = await chat.say("không")
     assert "14. Gia đình có đóng góp quỹ khuyến học" in review and "— Không" in review
     result = await chat.say("gửi")
-    assert "Tiêu chí 3: 15/20 điểm" in result and "Tổng: 95/100 điểm (cần 80)" in result
+    assert (
+        "Tiêu chí 3 – Điều kiện học tập của gia đình: 15/20 điểm" in result
+        and "Tổng: 95/100 điểm (đạt từ 80 điểm trở lên)" in result
+    )
 
     row = await only_assessment(app)
     log = await log_of(app, row.id)
@@ -391,9 +398,13 @@ async def test_a_result_that_does_not_pass_says_why(chat: Chat, app: App) -> Non
     for answer in answers:
         await chat.say(answer)
     result = await chat.say("gửi")
-    assert "Tiêu chí 3: 0/20 điểm" in result and "Tiêu chí 4: 10/20 điểm" in result
-    assert "Tổng: 70/100 điểm (cần 80)" in result
-    assert "Sơ bộ: CHƯA ĐẠT danh hiệu «Gia đình học tập», vì:" in result
+    assert (
+        "Tiêu chí 3 – Điều kiện học tập của gia đình: 0/20 điểm" in result
+        and "Tiêu chí 4 – Tác động, hiệu quả học tập của các thành viên trong gia đình: 10/20 điểm"
+        in result
+    )
+    assert "Tổng: 70/100 điểm (đạt từ 80 điểm trở lên)" in result
+    assert "Sơ bộ: CHƯA ĐẠT danh hiệu “Gia đình học tập”, vì:" in result
     assert "- Tổng điểm 70, cần ít nhất 80." in result
     row = await only_assessment(app)
     assert (row.status, row.total, row.passed) == ("submitted", 70, False)
@@ -409,8 +420,8 @@ async def test_leave_and_continue_the_draft_from_the_menu(chat: Chat, app: App) 
     for answer in HOUSEHOLD_ANSWERS[:6]:
         await chat.say(answer)
     paused = await chat.say("lưu")
-    assert "Dạ, đã lưu." in paused and "Tiếp tục bản nháp (1)" in paused
-    back = await chat.choose("Tiếp tục bản nháp")
+    assert "Dạ, đã lưu." in paused and "Làm tiếp phiếu đang dở (1)" in paused
+    back = await chat.choose("Làm tiếp phiếu đang dở")
     assert "Câu 7/15" in back and "Con cháu trong gia đình thật thà" in back
     for answer in HOUSEHOLD_ANSWERS[6:]:
         await chat.say(answer)
@@ -503,8 +514,8 @@ async def test_english_after_switching_language(chat: Chat, app: App) -> None:
         await chat.say(answer)
     assert "Please review your answers" in chat.seen[-1]
     result = await chat.say("submit")
-    assert "Criterion 1: 30/30 points" in result
-    assert "Total: 100/100 points (80 needed)" in result
+    assert "Criterion 1 – Learning of the children in the family: 30/30 points" in result
+    assert "Total: 100/100 points (passes at 80 or more)" in result
     assert 'Preliminary: PASSES "Learning Family".' in result
     # The choice is remembered for the next conversation.
     assert "Please choose" in await Chat(app).say("/start")
@@ -529,9 +540,9 @@ async def test_a_clan_assessment_end_to_end(chat: Chat, app: App) -> None:
         await chat.say("có")
     assert "vui lòng xem lại" in chat.seen[-1]
     result = await chat.say("gửi")
-    assert "Tiêu chí 2: 30/40 điểm" in result
-    assert "Tổng: 90/100 điểm (cần 80)" in result
-    assert "Sơ bộ: ĐẠT danh hiệu «Dòng họ học tập»." in result
+    assert "Tiêu chí 2 – Học tập của các gia đình trong dòng họ: 30/40 điểm" in result
+    assert "Tổng: 90/100 điểm (đạt từ 80 điểm trở lên)" in result
+    assert "Sơ bộ: ĐẠT danh hiệu “Dòng họ học tập”." in result
 
     row = await only_assessment(app)
     assert (row.subject_kind, row.title, row.pack_id) == ("clan", "clan", "dhht-2022")

@@ -94,7 +94,7 @@ async def test_household_to_recognised_title(app: App, pushes: Pushes) -> None:
     listing = await collaborator.choose("Phiếu chờ xác nhận")
     assert "Hộ Trần Thị Hoa — Thôn Hoàng Trù — 100 điểm" in listing
     item = await collaborator.choose("Trần Thị Hoa")
-    assert "Tiêu chí 1: 30/30 điểm" in item
+    assert "Tiêu chí 1 – Học tập của trẻ em trong gia đình: 30/30 điểm" in item
     assert "ghi rõ cần sửa" in await collaborator.choose("Trả lại")
     assert "cần ghi chú" in await collaborator.say("ok")
     await collaborator.say("Thiếu ảnh góc học tập")
@@ -103,8 +103,8 @@ async def test_household_to_recognised_title(app: App, pushes: Pushes) -> None:
 
     # The household fixes it and resubmits.
     menu = await household.say("/start")
-    assert "Sửa phiếu bị trả lại" in menu
-    fixing = await household.choose("Sửa phiếu")
+    assert "Phiếu cần bổ sung, sửa lại" in menu
+    fixing = await household.choose("Phiếu cần bổ sung")
     assert "Thiếu ảnh góc học tập" in fixing and "xem lại các câu trả lời" in fixing
     assert "Câu" in await household.say("12")  # change answer 12 (study corner)
     assert "xem lại" in await household.say("khong")
@@ -173,7 +173,7 @@ async def test_household_may_not_verify_and_chair_may_not_assess(app: App, pushe
     demo = await ensure_demo(app.db)
     household = await _join_household(app, demo.invites["household"].code, "hh-2", "Ngô Văn Ba")
     menu = await household.say("lưu")  # save and leave: back to the household's menu
-    assert "Tiếp tục tự đánh giá" in menu
+    assert "Làm tiếp phiếu tự đánh giá" in menu
     assert "Phiếu chờ xác nhận" not in menu and "Đánh giá dòng họ" not in menu
     # A forged tap on a collaborator's button is just an unclear choice for a household.
     forged = await app.service.handle(

@@ -62,9 +62,7 @@ def make_channel(
 
 async def identity(db: Database, chat_id: str) -> int:
     async with db.session() as session:
-        found = await WorkflowRepository(session, utc_now()).identity(
-            "zalo", chat_id, chat_id, "Lan"
-        )
+        found = await WorkflowRepository(session, utc_now()).identity("zalo", chat_id, chat_id)
     return found.id
 
 
@@ -199,3 +197,23 @@ async def test_the_runner_polls_answers_and_stops_cleanly(
         assert zalo.calls("deleteWebhook") == 1  # polling clears a stale webhook first
     finally:
         await app.close()
+
+
+async def test_an_unreadable_answer_from_zalo_is_not_resent(
+    zalo: ZaloDouble, client: ZaloBotClient, translator: Translator
+) -> None:
+    """Zalo carried out sendMessage but answered something unreadable: the message is not sent
+    again; a person's other messages follow, a push says the delivery is unknown."""
+    from bot.delivery import DeliveryUnknown
+
+    zalo.inject("sendMessage", "garbage")
+    channel = make_channel(client, translator)
+    await channel.reply("c1", [Reply("Dạ, đã ghi nhận."), Reply("Câu 2/14")])
+    assert zalo.messages("c1") == ["Dạ, đã ghi nhận.", "Câu 2/14"]
+    assert [m for m, _ in zalo.requests].count("sendMessage") == 2
+
+    zalo.inject("sendMessage", "garbage")
+    with pytest.raises(DeliveryUnknown):
+        await channel.send("c2", [Reply("Báo cáo tuần")])
+    assert zalo.messages("c2") == ["Báo cáo tuần"]
+    assert [m for m, _ in zalo.requests].count("sendMessage") == 3

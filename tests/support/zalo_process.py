@@ -153,6 +153,6 @@ async def register_and_submit(person: ZaloPerson, code: str, head_name: str) -> 
     await person.say(head_name, "đúng không")
     await person.say("dung", "Câu 1/")
     for answer in HOUSEHOLD_ANSWERS[:-1]:
-        await person.say(answer, "Gõ «quay lại»")
-    await person.say(HOUSEHOLD_ANSWERS[-1], "«gửi»")
+        await person.say(answer, "Gõ “quay lại”")
+    await person.say(HOUSEHOLD_ANSWERS[-1], "“gửi”")
     return await person.say("gửi", "Vui lòng chọn")

@@ -245,8 +245,8 @@ async def test_a_blocked_chat_is_unreachable_and_flagged(
 ) -> None:
     async with db.session() as session:
         repo = Repository(session, FakeClock()())
-        await repo.identity("telegram", "777", "777", "Hộ ông Bình")
-        await repo.identity("telegram", "778", "778", "Hộ bà Hoa")
+        await repo.identity("telegram", "777", "777")
+        await repo.identity("telegram", "778", "778")
     channel = TelegramChannel(bot, translator, db=db, limits=fast())
     tg.block_chat(777)
 

@@ -213,7 +213,7 @@ async def test_blocking_and_unblocking_the_bot_is_recorded(
     tg: TelegramDouble, translator: Translator, db: Database
 ) -> None:
     async with db.session() as session:
-        await Repository(session, FakeClock()()).identity("telegram", str(CHAT), str(CHAT), "Lan")
+        await Repository(session, FakeClock()()).identity("telegram", str(CHAT), str(CHAT))
 
     async def unreachable() -> bool:
         async with db.session() as session:

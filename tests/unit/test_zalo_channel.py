@@ -183,17 +183,17 @@ async def test_a_picture_is_sent_by_url_when_the_bot_can_serve_it(
     assert name.endswith(".png") and (tmp_path / name).read_bytes() == PNG
 
 
-async def test_without_a_media_url_a_picture_or_a_file_becomes_a_note(
+async def test_without_a_media_url_a_picture_or_a_file_becomes_a_note_that_does_not_send_zalo_users_to_telegram(
     translator: Translator,
 ) -> None:
     client = FakeClient()
     replies = [Reply("Tuần này", photo=PNG), Reply("Danh sách", document=("ds.xlsx", b"x"))]
     await channel(client, translator).send("c1", replies)
     assert client.texts() == [
-        "Tuần này\n\n(Hình ảnh chưa gửi được qua Zalo. Vui lòng xem trên Telegram.)",
-        "Danh sách\n\n(Zalo chưa gửi được tệp «ds.xlsx». Vui lòng mở bot trên Telegram "
-        "hoặc nhờ quản trị viên gửi tệp.)",
+        "Tuần này\n\n(Zalo chưa gửi được hình ảnh kèm theo; các số liệu đã có ở trên.)",
+        "Danh sách\n\n(Zalo chưa gửi được tệp “ds.xlsx”. Vui lòng nhờ quản trị viên gửi tệp này.)",
     ]
+    assert not any("Telegram" in text for text in client.texts())
 
 
 async def test_temporary_failures_are_retried(translator: Translator) -> None:
