@@ -39,7 +39,7 @@ from conversations.scoring import score
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VILLAGES = 10
 CHUNK = 5000
-# Where the score JSON is in a row of storage.reports._export_select().
+# Where the score JSON is in a row of storage.exports.export_select().
 SCORE = 12
 # A household of 4 with 2 school-age children, every criterion met.
 TYPED = ("4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co")
@@ -285,13 +285,13 @@ async def _floor_rows(
     """The baseline for an export: the export's own query (same joins, same rows, same order)
     streamed on one connection, 2,000 rows at a time, as plain tuples: without the score JSON
     (the export turns it into points per criterion), nothing formatted or translated."""
-    from storage.reports import _export_select
+    from storage.exports import export_select
     from storage.tables import AssessmentRow, CommuneRow, VillageRow
 
     a = AssessmentRow
     where = CommuneRow.province_id == province_id if province_id else a.commune_id == commune_id
     query = (
-        _export_select()
+        export_select()
         .where(where, a.year == year)
         .order_by(CommuneRow.id, a.title, VillageRow.id, a.id)
         .execution_options(yield_per=2000)
@@ -307,11 +307,10 @@ async def _operation(
 ) -> dict[str, Any]:
     from bot.bootstrap import build_app
     from bot.reports.periods import on_demand
-    from bot.reports.service import Reports
     from bot.settings import Settings
 
     app = build_app(Settings(database_url=url, _env_file=None))
-    reports = Reports.from_app(app)
+    reports = app.reports
     before = _status_mb("VmRSS")
     _reset_peak()
     started = time.perf_counter()

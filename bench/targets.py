@@ -18,6 +18,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 
 from bench.session import MemorySession
 from bench.users import SCRIPT, register_households
+from bot.answering import Answering
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from bot.telegram.responses import PinResponseTypes
@@ -97,8 +98,9 @@ class HocTap:
         # end, not a cost of handling: the bench measures the handling, so the limits are
         # opened wide (as in the e2e tests). The limiters themselves still run.
         limits = TelegramLimits(1e6, 1e6, push_per_second=1e6, chat_burst=1_000_000)
-        self.channel = TelegramChannel(self.bot, app.translator, db=app.db, limits=limits)
-        bridge = TelegramBridge(app.service, self.channel, app.translator, app.db)
+        self.channel = TelegramChannel(self.bot, app.translator, chats=app.chats, limits=limits)
+        answers = Answering(app.service, self.channel.chats, apology="telegram-error")
+        bridge = TelegramBridge(answers, self.channel)
         self.dispatcher: Dispatcher = make_dispatcher(bridge)
 
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.exports import ExportRow
 from storage.sqlite_inline import Checkpointer, connector
+from storage.uow import UnitOfWork
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -76,7 +79,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 class Database:
-    """One engine and its sessions; the unit of work is `async with db.session() as s`."""
+    """One engine and its transactions: `async with db.unit_of_work(now) as uow:`."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
@@ -100,6 +103,33 @@ class Database:
         else:
             async with self._sessions() as session, session.begin():
                 yield session
+
+    @asynccontextmanager
+    async def unit_of_work(self, now: datetime) -> AsyncIterator[UnitOfWork]:
+        """A transaction with every repository on it (storage/uow.py)."""
+        async with self.session() as session:
+            yield UnitOfWork(session, now)
+
+    async def export_province(
+        self, province_id: int, year: int, now: datetime, batch: int = 2000
+    ) -> AsyncIterator[ExportRow]:
+        """Every assessed subject of a province's year (hundreds of thousands of rows),
+        without holding them all: on PostgreSQL one server-side cursor read `batch` rows at a
+        time; on SQLite commune by commune, each in its own short unit of work, because every
+        SQLite transaction here takes the write lock (BEGIN IMMEDIATE) and a long export must
+        not stop the bot from answering."""
+        if not self.sqlite:
+            async with self.unit_of_work(now) as uow:
+                async for row in uow.exports.stream_province(province_id, year, batch):
+                    yield row
+            return
+        async with self.unit_of_work(now) as uow:
+            communes = await uow.exports.province_communes(province_id)
+        for commune_id in communes:
+            async with self.unit_of_work(now) as uow:
+                rows = await uow.exports.commune_rows(commune_id, year)
+            for row in rows:
+                yield row
 
     async def dispose(self) -> None:
         await self.engine.dispose()

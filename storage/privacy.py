@@ -11,24 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import and_, delete, func, or_, select, update
 
-from storage.repository import Repository
-from storage.tables import (
-    AssessmentLogRow,
-    AssessmentRow,
-    ChannelIdentityRow,
-    ChatStateRow,
-    CommuneRow,
-    EvidenceRow,
-    HouseholdRow,
-    OutboxRow,
-    PersonRow,
-    VillageRow,
-)
+from storage import tables as t
+from storage.assessments import LOG
+from storage.sql import Sql
 
 # A shorter string identifies nobody and would match unrelated words in other people's data.
 MIN_SECRET = 3
@@ -38,95 +28,103 @@ KEPT_STATE = ("lang", "n")
 # An outbox row that was delivered stays counted as sent; any other will not be sent now.
 DELIVERED = "sent"
 
+_h, _p, _i = t.households.c, t.people.c, t.identities.c
+
 
 async def forget_household(
-    repo: Repository, household_id: int, text_questions: Sequence[str]
+    sql: Sql, now: datetime, household_id: int, text_questions: Sequence[str]
 ) -> None:
     """Remove what identifies the household and its people; keep its anonymous counts.
 
     A household merged with this one (a duplicate registration the collaborator confirmed to
     be the same family) is the same household: its copy goes too."""
-    s = repo.s
-    group = await _merge_group(s, household_id)
-    households = list(await s.scalars(select(HouseholdRow).where(HouseholdRow.id.in_(group))))
-    person_ids = {h.person_id for h in households if h.person_id is not None}
-    people = list(await s.scalars(select(PersonRow).where(PersonRow.id.in_(person_ids))))
-    identities = list(
-        await s.scalars(
-            select(ChannelIdentityRow).where(ChannelIdentityRow.person_id.in_(person_ids))
-        )
+    group = await _merge_group(sql, household_id)
+    households = await sql.all(
+        select(_h.id, _h.head_name, _h.phone, _h.person_id, _h.village_id)
+        .where(_h.id.in_(group))
+        .order_by(_h.id)
+    )
+    person_ids = {int(h[3]) for h in households if h[3] is not None}
+    people = await sql.all(select(_p.name, _p.phone).where(_p.id.in_(person_ids)))
+    identities = await sql.all(
+        select(_i.channel, _i.chat_id, _i.display_name).where(_i.person_id.in_(person_ids))
     )
     # Names and phone numbers: looked for in notices written before notices named their
     # household, and in other people's screens.
-    names: set[str] = {h.head_name for h in households} | {p.name for p in people}
-    names |= {h.phone or "" for h in households} | {p.phone or "" for p in people}
-    names |= {i.display_name or "" for i in identities}
-    secrets = names | await _forget_assessments(repo, group, set(text_questions))
+    names: set[str] = {h[1] for h in households} | {p[0] for p in people}
+    names |= {h[2] or "" for h in households} | {p[1] or "" for p in people}
+    names |= {i[2] or "" for i in identities}
+    secrets = names | await _forget_assessments(sql, now, group, set(text_questions))
 
-    await _forget_outbox(s, group, person_ids, _usable(names))
-    commune_id = await s.scalar(
-        select(VillageRow.commune_id).where(VillageRow.id == households[0].village_id)
+    await _forget_outbox(sql, group, person_ids, _usable(names))
+    commune_id = await sql.scalar(
+        select(t.villages.c.commune_id).where(t.villages.c.id == households[0][4])
     )
     # A free-text answer may be a place's name (the village, filled in by the bot): every
     # collaborator's screen shows those, and they name nobody.
     places = set(
-        await s.scalars(select(VillageRow.name).where(VillageRow.commune_id == commune_id))
+        await sql.scalars(select(t.villages.c.name).where(t.villages.c.commune_id == commune_id))
     )
-    places |= set(await s.scalars(select(CommuneRow.name).where(CommuneRow.id == commune_id)))
-    own_chats = {(i.channel, i.chat_id) for i in identities}
-    await _forget_screens(s, own_chats, commune_id, _usable(secrets - places))
+    places |= set(await sql.scalars(select(t.communes.c.name).where(t.communes.c.id == commune_id)))
+    own_chats = {(str(i[0]), str(i[1])) for i in identities}
+    await _forget_screens(sql, own_chats, commune_id, _usable(secrets - places))
 
-    for household in households:
-        household.head_name = ""
-        household.head_name_key = ""
-        household.phone = None
-        household.deleted_at = household.deleted_at or repo.now
-    if person_ids:
-        await s.execute(
-            update(PersonRow)
-            .where(PersonRow.id.in_(person_ids))
-            .values(name="", phone=None, disabled=True)
+    await sql.execute(
+        update(t.households)
+        .where(_h.id.in_(group))
+        .values(
+            head_name="",
+            head_name_key="",
+            phone=None,
+            deleted_at=func.coalesce(_h.deleted_at, now),
         )
-        await s.execute(
-            update(ChannelIdentityRow)
-            .where(ChannelIdentityRow.person_id.in_(person_ids))
+    )
+    if person_ids:
+        await sql.execute(
+            update(t.people).where(_p.id.in_(person_ids)).values(name="", phone=None, disabled=True)
+        )
+        await sql.execute(
+            update(t.identities)
+            .where(_i.person_id.in_(person_ids))
             .values(person_id=None, display_name=None)
         )
 
 
-async def _merge_group(s: AsyncSession, household_id: int) -> set[int]:
+async def _merge_group(sql: Sql, household_id: int) -> set[int]:
     """The household and every row merged with it, however the merges were chained."""
     root = household_id
     ancestors = {root}
     while True:
-        parent = await s.scalar(select(HouseholdRow.merged_into).where(HouseholdRow.id == root))
+        parent = await sql.scalar(select(_h.merged_into).where(_h.id == root))
         if parent is None or parent in ancestors:
             break
-        root = parent
-        ancestors.add(parent)
+        root = int(parent)
+        ancestors.add(root)
     group, frontier = ancestors | {root}, {root}
     while frontier:
-        children = set(
-            await s.scalars(select(HouseholdRow.id).where(HouseholdRow.merged_into.in_(frontier)))
-        )
+        children = {
+            int(i) for i in await sql.scalars(select(_h.id).where(_h.merged_into.in_(frontier)))
+        }
         frontier = children - group
         group |= children
     return group
 
 
 async def _forget_assessments(
-    repo: Repository, group: set[int], text_questions: set[str]
+    sql: Sql, now: datetime, group: set[int], text_questions: set[str]
 ) -> set[str]:
     """Free-text answers, photos and comments of the household's assessments go; choices,
     numbers, scores and the status history stay. Returns the strings removed."""
-    s = repo.s
+    a, log = t.assessments.c, t.assessment_log.c
     removed: set[str] = set()
-    assessments = list(
-        await s.scalars(select(AssessmentRow).where(AssessmentRow.household_id.in_(group)))
+    assessments = await sql.all(
+        select(a.id, a.answers, a.session, a.comment)
+        .where(a.household_id.in_(group))
+        .order_by(a.id)
     )
-    for assessment in assessments:
-        answers = dict(assessment.answers or {})
-        session = dict(assessment.session or {})
+    for assessment_id, stored_answers, stored_session, comment in assessments:
+        answers = dict(stored_answers or {})
+        session = dict(stored_session or {})
         session_answers = dict(session.get("answers") or {})
         for question in text_questions:
             removed |= set(_strings(answers.pop(question, None)))
@@ -134,105 +132,113 @@ async def _forget_assessments(
         session["answers"] = session_answers
         # The engine keeps the photo references too, to count them at the review.
         removed |= set(_strings(list((session.pop("evidence", None) or {}).values())))
-        assessment.answers = answers
-        assessment.session = session
-        removed |= set(_strings(assessment.comment))
-        assessment.comment = None
+        removed |= set(_strings(comment))
+        await sql.execute(
+            update(t.assessments)
+            .where(a.id == assessment_id)
+            .values(answers=answers, session=session, comment=None)
+        )
 
         # The log keeps who changed what and when; the values typed and the comments of
         # status changes (a reason for returning the form may name people) go.
-        typed = (
-            AssessmentLogRow.assessment_id == assessment.id,
-            AssessmentLogRow.field.in_(text_questions),
-        )
+        typed = (log.assessment_id == assessment_id, log.field.in_(text_questions))
         commented = (
-            AssessmentLogRow.assessment_id == assessment.id,
-            AssessmentLogRow.action == "status",
-            AssessmentLogRow.note.is_not(None),
+            log.assessment_id == assessment_id,
+            log.action == "status",
+            log.note.is_not(None),
         )
-        for old, new in await s.execute(
-            select(AssessmentLogRow.old, AssessmentLogRow.new).where(*typed)
-        ):
+        for old, new in await sql.all(select(log.old, log.new).where(*typed)):
             removed |= set(_strings(old)) | set(_strings(new))
-        removed |= set(await s.scalars(select(AssessmentLogRow.note).where(*commented)))
-        await s.execute(update(AssessmentLogRow).where(*typed).values(old=None, new=None))
-        await s.execute(update(AssessmentLogRow).where(*commented).values(note=None))
-        photos = await s.scalars(
-            select(EvidenceRow.file_ref).where(EvidenceRow.assessment_id == assessment.id)
+        removed |= set(await sql.scalars(select(log.note).where(*commented)))
+        await sql.execute(update(t.assessment_log).where(*typed).values(old=None, new=None))
+        await sql.execute(update(t.assessment_log).where(*commented).values(note=None))
+        e = t.evidence.c
+        removed |= set(
+            await sql.scalars(select(e.file_ref).where(e.assessment_id == assessment_id))
         )
-        removed |= set(photos)
-        await s.execute(delete(EvidenceRow).where(EvidenceRow.assessment_id == assessment.id))
-        await repo.log(assessment.id, None, None, "privacy", None, None, None, "deleted")
-    # Written back by SQLAlchemy at the next flush, with the updates above.
+        await sql.execute(delete(t.evidence).where(e.assessment_id == assessment_id))
+        await sql.run(
+            LOG,
+            {
+                "assessment_id": assessment_id,
+                "at": now,
+                "actor_id": None,
+                "channel": None,
+                "action": "privacy",
+                "field": None,
+                "old": None,
+                "new": None,
+                "note": "deleted",
+            },
+        )
     return removed
 
 
-async def _forget_outbox(
-    s: AsyncSession, group: set[int], person_ids: set[int], names: list[str]
-) -> None:
+async def _forget_outbox(sql: Sql, group: set[int], person_ids: set[int], names: list[str]) -> None:
     """Notices naming the household, and every push to its people: those not yet delivered
     are cancelled; the text and the chat of all of them go."""
-    about = OutboxRow.payload["household_id"].as_integer()
+    o = t.outbox.c
+    columns = (o.id, o.payload, o.status, o.person_id)
+    about = o.payload["household_id"].as_integer()
     conditions = [about.in_(group)]
     if person_ids:
-        conditions.append(OutboxRow.person_id.in_(person_ids))
-    rows = list(await s.scalars(select(OutboxRow).where(or_(*conditions))))
+        conditions.append(o.person_id.in_(person_ids))
+    rows = list(await sql.all(select(*columns).where(or_(*conditions))))
     if names:
         # Notices queued before they named their household: found by the name as a word.
-        text = OutboxRow.payload["text"].as_string()
-        older = await s.scalars(
-            select(OutboxRow).where(
-                OutboxRow.kind == "notice",
+        text = o.payload["text"].as_string()
+        older = await sql.all(
+            select(*columns).where(
+                o.kind == "notice",
                 about.is_(None),
                 or_(*(text.contains(name, autoescape=True) for name in names)),
             )
         )
         words = _words(names)
-        rows += [r for r in older if words.search(str((r.payload or {}).get("text", "")))]
-    for row in {r.id: r for r in rows}.values():
-        payload = dict(row.payload or {})
-        row.payload = {"channel": payload["channel"]} if "channel" in payload else {}
-        if row.status != DELIVERED:
-            row.status = "cancelled"
-        row.last_error = None
-        if row.person_id in person_ids:
-            row.chat_id = None
+        rows += [r for r in older if words.search(str((r[1] or {}).get("text", "")))]
+    for outbox_id, stored, status, person_id in {r[0]: r for r in rows}.values():
+        payload = dict(stored or {})
+        values: dict[str, Any] = {
+            "payload": {"channel": payload["channel"]} if "channel" in payload else {},
+            "last_error": None,
+        }
+        if status != DELIVERED:
+            values["status"] = "cancelled"
+        if person_id in person_ids:
+            values["chat_id"] = None
+        await sql.execute(update(t.outbox).where(o.id == outbox_id).values(**values))
 
 
 async def _forget_screens(
-    s: AsyncSession,
+    sql: Sql,
     own_chats: set[tuple[str, str]],
     commune_id: int | None,
     secrets: list[str],
 ) -> None:
     """The household's own chats start again at the menu; so does any chat in the commune
     whose screen shows one of its names, answers or photos (a collaborator's list)."""
-    own = [
-        and_(ChatStateRow.channel == channel, ChatStateRow.chat_id == chat_id)
-        for channel, chat_id in own_chats
-    ]
-    states = list(await s.scalars(select(ChatStateRow).where(or_(*own)))) if own else []
+    c = t.chat_states.c
+    own = [and_(c.channel == channel, c.chat_id == chat_id) for channel, chat_id in own_chats]
+    states = list(await sql.all(select(c.id, c.state).where(or_(*own)))) if own else []
     if commune_id is not None and secrets:
-        in_commune = await s.scalars(
-            select(ChatStateRow)
-            .join(
-                ChannelIdentityRow,
-                and_(
-                    ChannelIdentityRow.channel == ChatStateRow.channel,
-                    ChannelIdentityRow.chat_id == ChatStateRow.chat_id,
-                ),
-            )
-            .join(PersonRow, PersonRow.id == ChannelIdentityRow.person_id)
-            .where(PersonRow.commune_id == commune_id)
+        in_commune = await sql.all(
+            select(c.id, c.state)
+            .join(t.identities, and_(_i.channel == c.channel, _i.chat_id == c.chat_id))
+            .join(t.people, _p.id == _i.person_id)
+            .where(_p.commune_id == commune_id)
         )
         states += [
             state
             for state in in_commune
-            if any(secret in text for text in _strings(state.state) for secret in secrets)
+            if any(secret in text for text in _strings(state[1]) for secret in secrets)
         ]
-    for state in states:
-        kept = state.state or {}
-        state.state = {key: kept[key] for key in KEPT_STATE if key in kept}
+    for state_id, stored in {s[0]: s for s in states}.values():
+        kept = stored or {}
+        await sql.execute(
+            update(t.chat_states)
+            .where(c.id == state_id)
+            .values(state={key: kept[key] for key in KEPT_STATE if key in kept})
+        )
 
 
 def _strings(value: Any) -> Iterator[str]:

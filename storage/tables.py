@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -347,3 +348,32 @@ class DigestScheduleRow(Base):
     daily_from: Mapped[str | None] = mapped_column(String(5))
     daily_to: Mapped[str | None] = mapped_column(String(5))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# --- the Core tables the repositories write their statements against (storage/sql.py) ---
+
+
+def _table(row: type[Base]) -> Table:
+    return cast(Table, row.__table__)
+
+
+provinces = _table(ProvinceRow)
+communes = _table(CommuneRow)
+villages = _table(VillageRow)
+targets = _table(TargetRow)
+people = _table(PersonRow)
+identities = _table(ChannelIdentityRow)
+households = _table(HouseholdRow)
+clans = _table(ClanRow)
+clan_villages = _table(ClanVillageRow)
+clan_households = _table(ClanHouseholdRow)
+assessments = _table(AssessmentRow)
+assessment_log = _table(AssessmentLogRow)
+evidence = _table(EvidenceRow)
+chat_states = _table(ChatStateRow)
+processed_updates = _table(ProcessedUpdateRow)
+invites = _table(InviteRow)
+invite_attempts = _table(InviteAttemptRow)
+outbox = _table(OutboxRow)
+draft_reminders = _table(DraftReminderRow)
+digest_schedules = _table(DigestScheduleRow)

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from bot.demo import ensure_demo
 from storage.db import Database, sqlite_file, upgrade
 from storage.sqlite_inline import Checkpointer
-from storage.tables import AssessmentLogRow, AssessmentRow, ChatStateRow
-from storage.workflow import WorkflowRepository
+from storage.tables import AssessmentLogRow, ChatStateRow
+from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 22, 2, 0, 0, 123456, tzinfo=UTC)
 
@@ -25,9 +25,9 @@ NOW = datetime(2026, 11, 22, 2, 0, 0, 123456, tzinfo=UTC)
 async def _assessment(db: Database) -> int:
     demo = await ensure_demo(db)
     async with db.session() as session:
-        repo = WorkflowRepository(session, NOW)
-        household = await repo.add_household(demo.village_ids[0], "Nguyễn Văn An")
-        assessment = await repo.add_assessment(
+        uow = UnitOfWork(session, NOW)
+        household = await uow.households.add(demo.village_ids[0], "Nguyễn Văn An")
+        assessment = await uow.assessments.add(
             title="household",
             subject_kind="household",
             subject_id=household.id,
@@ -45,9 +45,11 @@ async def _assessment(db: Database) -> int:
 async def test_a_logged_answer_reads_back_as_the_orm_wrote_it(db: Database) -> None:
     assessment_id = await _assessment(db)
     async with db.session() as session:
-        repo = WorkflowRepository(session, NOW)
-        await repo.log(assessment_id, None, "telegram", "answer", "members", None, 4)
-        await repo.log(assessment_id, None, "telegram", "answer", "tools", [1], ["a", "b"])
+        uow = UnitOfWork(session, NOW)
+        await uow.assessments.log(assessment_id, None, "telegram", "answer", "members", None, 4)
+        await uow.assessments.log(
+            assessment_id, None, "telegram", "answer", "tools", [1], ["a", "b"]
+        )
         # The same row written by the ORM, for comparison.
         session.add(
             AssessmentLogRow(
@@ -84,37 +86,18 @@ async def test_a_logged_answer_reads_back_as_the_orm_wrote_it(db: Database) -> N
 
 async def test_fast_statements_roll_back_with_the_session(db: Database) -> None:
     with pytest.raises(RuntimeError):
-        async with db.session() as session:
-            repo = WorkflowRepository(session, NOW)
-            assert await repo.claim_update("telegram", "1001")
-            await repo.chat_state("telegram", "42")
-            await repo.save_chat_state("telegram", "42", {"screen": "menu"})
+        async with db.unit_of_work(NOW) as uow:
+            assert await uow.chats.claim_update("telegram", "1001")
+            await uow.chats.state("telegram", "42")
+            await uow.chats.save_state("telegram", "42", {"screen": "menu"})
             raise RuntimeError("the handler failed")
     async with db.session() as session:
-        repo = WorkflowRepository(session, NOW)
+        uow = UnitOfWork(session, NOW)
         # Nothing of the failed transaction stayed: the update can be applied again.
-        assert await repo.claim_update("telegram", "1001")
-        assert not await repo.claim_update("telegram", "1001")
-        assert await repo.chat_state("telegram", "42") == {}
+        assert await uow.chats.claim_update("telegram", "1001")
+        assert not await uow.chats.claim_update("telegram", "1001")
+        assert await uow.chats.state("telegram", "42") == {}
         assert await session.scalar(select(ChatStateRow.state)) == {}
-
-
-async def test_an_orm_object_follows_a_fast_update(db: Database) -> None:
-    assessment_id = await _assessment(db)
-    async with db.session() as session:
-        repo = WorkflowRepository(session, NOW)
-        held = await session.get(AssessmentRow, assessment_id)
-        assert held is not None and held.answers == {}
-        await repo.save_session(
-            assessment_id,
-            {"answers": {"members": 4}},
-            changed={"members": (None, 4)},
-            actor_id=None,
-            channel="telegram",
-        )
-        # The ORM's copy has the new values, as an ORM UPDATE would have given it.
-        assert held.answers == {"members": 4}
-        assert held.session == {"answers": {"members": 4}}
 
 
 @pytest.fixture
@@ -131,7 +114,7 @@ async def test_a_busy_database_is_waited_for_off_the_event_loop(sqlite_url: str)
     assert path is not None
     db = Database(sqlite_url)
     async with db.session() as session:  # as any running bot has: the database is in WAL mode
-        await WorkflowRepository(session, NOW).claim_update("telegram", "6")
+        await UnitOfWork(session, NOW).chats.claim_update("telegram", "6")
     await db.dispose()
     db = Database(sqlite_url)  # new connections, opened while the other process writes
     locked, release = threading.Event(), threading.Event()
@@ -157,7 +140,7 @@ async def test_a_busy_database_is_waited_for_off_the_event_loop(sqlite_url: str)
 
     async def write() -> bool:
         async with db.session() as session:
-            return await WorkflowRepository(session, NOW).claim_update("telegram", "7")
+            return await UnitOfWork(session, NOW).chats.claim_update("telegram", "7")
 
     ticking = asyncio.create_task(ticker())
     writing = asyncio.create_task(write())
@@ -180,9 +163,9 @@ async def test_the_wal_is_checkpointed_in_the_background(sqlite_url: str) -> Non
     checkpointer = Checkpointer(path, interval=0.05, pages=1)
     before = Path(path).stat().st_size
     async with db.session() as session:
-        repo = WorkflowRepository(session, NOW)
+        uow = UnitOfWork(session, NOW)
         for n in range(300):
-            await repo.claim_update("telegram", f"{n:0>90}")
+            await uow.chats.claim_update("telegram", f"{n:0>90}")
     checkpointer.start()
     deadline = time.monotonic() + 10
     while Path(path).stat().st_size <= before and time.monotonic() < deadline:

@@ -1,0 +1,317 @@
+"""Assessments: the yearly self-assessment of a household, clan or village, its answers as
+they are given, its status, the log of every change, its evidence photos, and the lists a
+collaborator verifies from and a chair proposes from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
+
+from conversations.domain import Assessment, AssessmentStatus, SubjectKind
+from conversations.packs import AnswerValue, TitleKind
+from storage import tables as t
+from storage.fastsql import Statement
+from storage.sql import Repository, columns_of, select_model, to_model
+
+_ASSESSMENT = columns_of(Assessment)
+_a = t.assessments.c
+_log = t.assessment_log.c
+
+# The statements every answer runs (compiled: storage.fastsql).
+ASSESSMENT = Statement(
+    lambda d: select_model(t.assessments, Assessment).where(_a.id == bindparam("id"))
+)
+ASSESSMENT_FOR = Statement(
+    lambda d: (
+        select_model(t.assessments, Assessment)
+        .where(
+            _a.subject_kind == bindparam("subject_kind"),
+            _a.subject_id == bindparam("subject_id"),
+            _a.title == bindparam("title"),
+            _a.year == bindparam("year"),
+        )
+        .limit(2)
+    )
+)
+SAVE_SESSION = Statement(
+    lambda d: (
+        update(t.assessments)
+        .where(_a.id == bindparam("id"))
+        .values(
+            session=bindparam("session", type_=_a.session.type),
+            answers=bindparam("answers", type_=_a.answers.type),
+            updated_at=bindparam("at"),
+        )
+    )
+)
+LOG = Statement(
+    lambda d: t.assessment_log.insert().values(
+        assessment_id=bindparam("assessment_id"),
+        at=bindparam("at"),
+        actor_id=bindparam("actor_id"),
+        channel=bindparam("channel"),
+        action=bindparam("action"),
+        field=bindparam("field"),
+        old=bindparam("old", type_=_log.old.type),
+        new=bindparam("new", type_=_log.new.type),
+        note=bindparam("note"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of an assessment's log: an answer or a change of status."""
+
+    id: int
+    assessment_id: int
+    at: datetime
+    actor_id: int | None
+    channel: str | None
+    action: str
+    field: str | None
+    old: Any
+    new: Any
+    note: str | None
+
+
+def _assessment(row: Sequence[Any]) -> Assessment:
+    return Assessment.model_validate(dict(zip(_ASSESSMENT, row, strict=True)))
+
+
+def _not_deleted() -> ColumnElement[bool]:
+    """A form of a household that deleted its data is kept for the counts, nameless; nobody
+    can verify or propose it, so it leaves the working lists."""
+    deleted = select(t.households.c.id).where(t.households.c.deleted_at.is_not(None))
+    return or_(_a.household_id.is_(None), _a.household_id.not_in(deleted))
+
+
+class AssessmentRepository(Repository):
+    async def add(
+        self,
+        *,
+        title: TitleKind,
+        subject_kind: SubjectKind,
+        subject_id: int,
+        commune_id: int,
+        village_id: int | None,
+        year: int,
+        pack_id: str,
+        pack_version: str,
+        session: dict[str, Any],
+        created_by: int | None,
+    ) -> Assessment:
+        answers = dict(session.get("answers", {}))
+        row = await self.sql.first(
+            t.assessments.insert()
+            .values(
+                title=title,
+                subject_kind=subject_kind,
+                subject_id=subject_id,
+                household_id=subject_id if subject_kind == "household" else None,
+                clan_id=subject_id if subject_kind == "clan" else None,
+                commune_id=commune_id,
+                village_id=village_id,
+                year=year,
+                pack_id=pack_id,
+                pack_version=pack_version,
+                status="draft",
+                answers=answers,
+                session=session,
+                created_by=created_by,
+                created_at=self.now,
+                updated_at=self.now,
+            )
+            .returning(*(_a[name] for name in _ASSESSMENT))
+        )
+        assessment = _assessment(row)
+        await self.log(assessment.id, created_by, None, "status", "status", None, "draft")
+        # What the bot knew before asking (the village, a clan's counted households).
+        for name, value in answers.items():
+            await self.log(
+                assessment.id, created_by, None, "answer", name, None, value, "prefilled"
+            )
+        return assessment
+
+    async def get(self, assessment_id: int) -> Assessment | None:
+        return to_model(Assessment, await self.sql.one(ASSESSMENT, {"id": assessment_id}))
+
+    async def for_subject(
+        self, subject_kind: SubjectKind, subject_id: int, title: str, year: int
+    ) -> Assessment | None:
+        params = {
+            "subject_kind": subject_kind,
+            "subject_id": subject_id,
+            "title": title,
+            "year": year,
+        }
+        return to_model(Assessment, await self.sql.one(ASSESSMENT_FOR, params))
+
+    async def drafts_by(self, person_id: int, limit: int = 10) -> list[Assessment]:
+        rows = await self.sql.all(
+            select_model(t.assessments, Assessment)
+            .where(_a.created_by == person_id, _a.status == "draft")
+            .order_by(_a.updated_at.desc())
+            .limit(limit)
+        )
+        return [_assessment(r) for r in rows]
+
+    async def save_session(
+        self,
+        assessment_id: int,
+        session: dict[str, Any],
+        *,
+        changed: dict[str, tuple[AnswerValue, AnswerValue]],
+        actor_id: int | None,
+        channel: str | None,
+    ) -> None:
+        """Store the engine's session and log each answer that changed (old, new)."""
+        params = {
+            "id": assessment_id,
+            "session": session,
+            "answers": dict(session.get("answers", {})),
+            "at": self.now,
+        }
+        await self.sql.run(SAVE_SESSION, params)
+        for name, (old, new) in changed.items():
+            await self.log(assessment_id, actor_id, channel, "answer", name, old, new)
+
+    async def set_status(
+        self,
+        assessment_id: int,
+        status: AssessmentStatus,
+        *,
+        actor_id: int | None,
+        channel: str | None = None,
+        note: str | None = None,
+        **values: Any,
+    ) -> None:
+        old = await self.sql.scalar(
+            select(_a.status).where(_a.id == assessment_id).with_for_update()
+        )
+        assert old is not None
+        await self.update(assessment_id, status=status, **values)
+        await self.log(assessment_id, actor_id, channel, "status", "status", old, status, note)
+
+    async def update(self, assessment_id: int, **values: Any) -> None:
+        await self.sql.execute(
+            update(t.assessments)
+            .where(_a.id == assessment_id)
+            .values(updated_at=self.now, **values)
+        )
+
+    async def log(
+        self,
+        assessment_id: int,
+        actor_id: int | None,
+        channel: str | None,
+        action: str,
+        field: str | None,
+        old: Any,
+        new: Any,
+        note: str | None = None,
+    ) -> None:
+        params = {
+            "assessment_id": assessment_id,
+            "at": self.now,
+            "actor_id": actor_id,
+            "channel": channel,
+            "action": action,
+            "field": field,
+            "old": old,
+            "new": new,
+            "note": note,
+        }
+        await self.sql.run(LOG, params)
+
+    async def history(self, assessment_id: int) -> list[LogEntry]:
+        rows = await self.sql.all(
+            select(
+                _log.id,
+                _log.assessment_id,
+                _log.at,
+                _log.actor_id,
+                _log.channel,
+                _log.action,
+                _log.field,
+                _log.old,
+                _log.new,
+                _log.note,
+            )
+            .where(_log.assessment_id == assessment_id)
+            .order_by(_log.id)
+        )
+        return [LogEntry(*r) for r in rows]
+
+    # --- evidence photos ---
+
+    async def add_evidence(
+        self, assessment_id: int, question: str, channel: str, file_ref: str
+    ) -> None:
+        await self.sql.execute(
+            t.evidence.insert().values(
+                assessment_id=assessment_id,
+                question=question,
+                channel=channel,
+                file_ref=file_ref,
+                created_at=self.now,
+            )
+        )
+
+    async def evidence_count(self, assessment_id: int) -> int:
+        count = await self.sql.scalar(
+            select(func.count())
+            .select_from(t.evidence)
+            .where(t.evidence.c.assessment_id == assessment_id)
+        )
+        return int(count or 0)
+
+    # --- lists for verification and recognition ---
+
+    async def with_status(
+        self,
+        commune_id: int,
+        year: int,
+        statuses: Sequence[AssessmentStatus],
+        *,
+        village_id: int | None = None,
+        limit: int = 50,
+    ) -> list[Assessment]:
+        stmt = select_model(t.assessments, Assessment).where(
+            _a.commune_id == commune_id,
+            _a.year == year,
+            _a.status.in_(list(statuses)),
+            _not_deleted(),
+        )
+        if village_id is not None:
+            cv = t.clan_villages.c
+            clans_here = select(cv.clan_id).where(cv.village_id == village_id)
+            stmt = stmt.where((_a.village_id == village_id) | _a.clan_id.in_(clans_here))
+        rows = await self.sql.all(stmt.order_by(_a.village_id, _a.id).limit(limit))
+        return [_assessment(r) for r in rows]
+
+    async def count_with_status(
+        self,
+        commune_id: int,
+        year: int,
+        statuses: Sequence[AssessmentStatus],
+        *,
+        village_id: int | None = None,
+    ) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(t.assessments)
+            .where(
+                _a.commune_id == commune_id,
+                _a.year == year,
+                _a.status.in_(list(statuses)),
+                _not_deleted(),
+            )
+        )
+        if village_id is not None:
+            stmt = stmt.where(_a.village_id == village_id)
+        return int(await self.sql.scalar(stmt) or 0)
