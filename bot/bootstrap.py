@@ -1,31 +1,121 @@
-"""The one place that knows every concrete piece and wires them together."""
+"""The one place that knows every concrete piece and wires them together.
+
+`build_app` builds the database, the packs, the reports and the chat service; `App` then
+builds, on demand, what runs beside them: each channel whose token is set (its sender, the
+bridge from its updates to the service, its runner), the report scheduler and the outbox
+worker. Everything else gets what it needs through its constructor: channels get the service
+behind `Answering` and their chats' records as a `ChatDirectory`, never storage itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+from bot.answering import Answering
+from bot.chats import ChatDirectory
+from bot.delivery import Channel, ChannelRunner
 from bot.i18n import Translator
+from bot.reports.chat import make_report_hook
+from bot.reports.notices import queue_pushes
+from bot.reports.scheduler import ReportScheduler
+from bot.reports.service import Reports
+from bot.reports.worker import OutboxWorker
 from bot.service import ChatService, PackLibrary
 from bot.settings import Settings
+from bot.zalo import ZaloBridge, ZaloRunner, make_channel, make_client, make_media
 from storage.db import Database
+from storage.identities import chat_locale, chats_with_role, set_unreachable
+
+if TYPE_CHECKING:
+    # Imported where they are built, for start-up time: see telegram_channel.
+    from bot.telegram import TelegramChannel, TelegramRunner
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class StoredChats:
+    """The `ChatDirectory` the channels use, kept in the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def language(self, channel: str, chat_id: str) -> str | None:
+        return await chat_locale(self.db, channel, chat_id)
+
+    async def mark_unreachable(self, channel: str, chat_id: str, unreachable: bool) -> None:
+        await set_unreachable(self.db, channel, chat_id, unreachable)
+
+    async def chats_with_role(self, channel: str, roles: Sequence[str]) -> list[tuple[str, str]]:
+        return await chats_with_role(self.db, channel, roles)
+
+
 @dataclass
 class App:
+    """Everything built at start-up, and the builders of what runs beside the service."""
+
     settings: Settings
     db: Database
     packs: PackLibrary
     translator: Translator
+    reports: Reports
     service: ChatService
+    chats: ChatDirectory
 
     async def close(self) -> None:
         await self.db.dispose()
+
+    def runners(self) -> list[ChannelRunner]:
+        """A runner for each channel whose token is set (none: the terminal chat instead)."""
+        runners: list[ChannelRunner] = []
+        if self.settings.telegram_bot_token:
+            runners.append(telegram_runner(self))
+        if self.settings.zalo_bot_token:
+            runners.append(zalo_runner(self))
+        return runners
+
+    def report_scheduler(self) -> ReportScheduler:
+        return ReportScheduler(self.db, self.settings, self.service.clock)
+
+    def outbox_worker(self, channels: Mapping[str, Channel]) -> OutboxWorker:
+        """Delivers the outbox through `channels` (by name), which pace and retry their
+        own sends."""
+        settings = self.settings
+        return OutboxWorker(
+            self.db,
+            channels,
+            self.reports.render,
+            clock=self.service.clock,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            max_attempts=settings.outbox_max_attempts,
+            backoff=settings.outbox_backoff_seconds,
+            concurrency=settings.outbox_concurrency,
+        )
+
+    @contextlib.asynccontextmanager
+    async def open_senders(self) -> AsyncIterator[dict[str, Channel]]:
+        """Sending-only channels for a one-off command (`hoctap digest run --send`):
+        Telegram and Zalo when their tokens are set, closed afterwards."""
+        senders: dict[str, Channel] = {}
+        closers: list[Callable[[], Awaitable[object]]] = []
+        try:
+            if self.settings.telegram_bot_token:
+                telegram = telegram_channel(self)
+                closers.append(telegram.bot.session.close)
+                senders["telegram"] = telegram
+            if self.settings.zalo_bot_token:
+                client = make_client(self.settings)
+                closers.append(client.close)
+                senders["zalo"] = make_channel(client, self.settings, self.translator, self.chats)
+            yield senders
+        finally:
+            for close in closers:
+                await close()
 
 
 def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> App:
@@ -33,15 +123,11 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
     db = Database(settings.database_url)
     packs = PackLibrary.from_directory(settings.packs_dir)
     translator = Translator(settings.locales_dir, settings.default_locale)
-    from bot.reports import make_report_hook
-    from bot.reports.notices import queue_pushes
-    from bot.reports.service import Reports
-
     # Notices to other people go through the reports' outbox, in the same transaction as the
     # change they announce; /baocao and the report buttons are answered by the reports.
     reports = Reports(db, packs, translator, settings, clock)
     service = ChatService(
-        db,
+        db.unit_of_work,
         packs,
         translator,
         clock=clock,
@@ -49,4 +135,41 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
         push_sink=queue_pushes,
         report_hook=make_report_hook(reports),
     )
-    return App(settings, db, packs, translator, service)
+    return App(settings, db, packs, translator, reports, service, StoredChats(db))
+
+
+def telegram_channel(app: App) -> TelegramChannel:
+    """Telegram's sending side: what the outbox needs to push digests and notices."""
+    # Imported here, not at the top: aiogram's types take 1-3 s and some 140 MB to import
+    # (python -X importtime), which the terminal chat and every other command would pay for
+    # nothing. Not a cycle: bot.telegram never imports this module.
+    from bot import telegram
+
+    settings = app.settings
+    return telegram.make_channel(telegram.make_bot(settings), settings, app.translator, app.chats)
+
+
+def telegram_runner(app: App) -> TelegramRunner:
+    """The Telegram channel: sender, handlers' bridge, runner; its chats' menus follow their
+    role as people join."""
+    from bot import telegram  # for start-up time, as in telegram_channel
+
+    channel = telegram_channel(app)
+    answers = Answering(app.service, channel.chats, apology="telegram-error")
+    runner = telegram.TelegramRunner(
+        app.settings,
+        telegram.TelegramBridge(answers, channel),
+        app.translator,
+        report_command=app.service.report_hook is not None,
+    )
+    app.service.role_listeners.append(runner.on_role_changed)
+    return runner
+
+
+def zalo_runner(app: App) -> ZaloRunner:
+    """The Zalo channel: client, sender (with the picture store), bridge, runner."""
+    settings = app.settings
+    client = make_client(settings)
+    channel = make_channel(client, settings, app.translator, app.chats, make_media(settings))
+    answers = Answering(app.service, channel.chats, apology="zalo-error")
+    return ZaloRunner(settings, ZaloBridge(answers, channel))

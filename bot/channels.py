@@ -12,47 +12,22 @@ import contextlib
 import gc
 import logging
 import signal
-from typing import Protocol
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.bootstrap import App
+from bot.console.chat import run_console
+from bot.demo import ensure_demo_for_terminal
+from bot.reports.scheduler import ReportScheduler
+from bot.reports.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 
 
-class ChannelRunner(Protocol):
-    """A channel that talks to people until `stop` is set."""
-
-    name: str
-
-    def register(self, web_app: web.Application) -> bool:
-        """Add its webhook routes to the shared server; False when it needs none (polling)."""
-        ...
-
-    async def run(self, stop: asyncio.Event) -> None: ...
-
-
-def _runners(app: App) -> list[ChannelRunner]:
-    runners: list[ChannelRunner] = []
-    if app.settings.telegram_bot_token:
-        from bot.telegram import TelegramRunner
-
-        runners.append(TelegramRunner.from_app(app))
-    if app.settings.zalo_bot_token:
-        from bot.zalo import ZaloRunner
-
-        runners.append(ZaloRunner.from_app(app))
-    return runners
-
-
 async def run_channels(app: App) -> int:
-    runners = _runners(app)
+    runners = app.runners()
     if not runners:
-        from bot.console.chat import run_console
-        from bot.demo import ensure_demo_for_terminal
-
         # No token: the terminal chat, with the demo commune on an empty database. With a
         # token nothing is created: demo invites on a deployment would let anyone in.
         await ensure_demo_for_terminal(app.db, app.settings)
@@ -69,11 +44,9 @@ async def run_channels(app: App) -> int:
     tasks = [asyncio.create_task(r.run(stop), name=f"channel-{r.name}") for r in runners]
     # Reports (issue 5): scheduled digests and reminders, delivered through the outbox by each
     # channel's own sender (which paces and retries), stopping with the channels.
-    senders = {r.name: r.channel for r in runners if hasattr(r, "channel")}
-    if senders:
-        from bot.reports.runner import run_reports
-
-        tasks.append(asyncio.create_task(run_reports(app, senders, stop), name="reports"))
+    worker = app.outbox_worker({r.name: r.channel for r in runners})
+    reports = run_reports(app.report_scheduler(), worker, stop, app.settings.outbox_poll_seconds)
+    tasks.append(asyncio.create_task(reports, name="reports"))
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         # One channel failed (or all ended): stop the others too, gracefully.
@@ -86,6 +59,13 @@ async def run_channels(app: App) -> int:
     for task in failed:
         log.error("channel %s failed", task.get_name(), exc_info=task.exception())
     return 1 if failed else 0
+
+
+async def run_reports(
+    scheduler: ReportScheduler, worker: OutboxWorker, stop: asyncio.Event, poll_seconds: float
+) -> None:
+    """Queue scheduled pushes every minute and deliver the outbox until `stop` is set."""
+    await asyncio.gather(scheduler.run(stop), worker.run(stop, poll_seconds=poll_seconds))
 
 
 def freeze_startup_objects() -> None:

@@ -1,4 +1,5 @@
-"""What every channel's sender shares: rate limits, retries, and the outcomes of a send.
+"""What every channel shares: rate limits, retries, the outcomes of a send, and the two
+shapes a channel package provides (`Channel` sends, `ChannelRunner` runs it).
 
 Channel packages translate their API's errors into `RetryLater` (429, 5xx, network),
 `Unreachable` (blocked, deleted) and `DeliveryUnknown` (a send answered with something
@@ -7,11 +8,13 @@ unreadable), and send through `ChannelLimits` and `with_retries`.
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Protocol, TypeVar
 
+from aiohttp import web
 from aiolimiter import AsyncLimiter
 from tenacity import (
     AsyncRetrying,
@@ -51,6 +54,23 @@ class Channel(Protocol):
     has_buttons: bool
 
     async def send(self, chat_id: str, replies: Sequence[Reply]) -> None: ...
+
+
+class ChannelRunner(Protocol):
+    """A channel that talks to people until `stop` is set (bot.channels runs them)."""
+
+    name: str
+
+    @property
+    def channel(self) -> Channel:
+        """The sending side, which the outbox also uses for pushes."""
+        ...
+
+    def register(self, web_app: web.Application) -> bool:
+        """Add its webhook routes to the shared server; False when it needs none (polling)."""
+        ...
+
+    async def run(self, stop: asyncio.Event) -> None: ...
 
 
 class ChannelLimits:

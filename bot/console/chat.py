@@ -11,8 +11,9 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from bot.answering import InboundHandler
 from bot.rendering import Reply
-from bot.service import ChatService, Inbound
+from bot.service import Inbound
 
 CHANNEL = "console"
 
@@ -26,7 +27,7 @@ def _print(replies: Sequence[Reply], out: TextIO) -> None:
 
 
 async def run_console(
-    service: ChatService,
+    service: InboundHandler,
     *,
     user: str = "local",
     stdin: TextIO | None = None,

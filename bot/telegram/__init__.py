@@ -1,7 +1,8 @@
 """The Telegram channel (aiogram 3): updates in, `ChatService` replies out.
 
 `TelegramRunner` runs it (long polling, or a webhook on the shared web server); the
-`TelegramChannel` sends, and is what the outbox uses for pushes.
+`TelegramChannel` sends, and is what the outbox uses for pushes; the `TelegramBridge` takes
+updates to the service. bot.bootstrap builds them.
 
 Running (`python -m bot` / `hoctap run` start it whenever TELEGRAM_BOT_TOKEN is set):
 
@@ -16,10 +17,12 @@ GET /healthz. Sending limits: TELEGRAM_RATE_PER_SECOND, TELEGRAM_PUSH_RATE_PER_S
 TELEGRAM_CHAT_RATE_PER_SECOND, TELEGRAM_CHAT_BURST (see bot.settings).
 """
 
+from bot.telegram.handlers import TelegramBridge
 from bot.telegram.runner import TelegramRunner, make_bot, make_channel, make_dispatcher
 from bot.telegram.sender import TelegramChannel, TelegramLimits
 
 __all__ = [
+    "TelegramBridge",
     "TelegramChannel",
     "TelegramLimits",
     "TelegramRunner",

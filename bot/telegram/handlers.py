@@ -1,8 +1,9 @@
 """Thin aiogram handlers: a Telegram update in, `ChatService.handle`, the replies out.
 
-Everything the handlers need arrives as the `telegram` workflow value (a `TelegramBridge`), so
-they never build their own dependencies. The dispatcher's event isolation (per chat) runs them
-one at a time per chat, sending included, so a person's messages are answered in order.
+Everything the handlers need arrives as the `telegram` workflow value (a `TelegramBridge`, built
+by bot.bootstrap), so they never build their own dependencies. The dispatcher's event isolation
+(per chat) runs them one at a time per chat, sending included, so a person's messages are
+answered in order.
 """
 
 from __future__ import annotations
@@ -10,21 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from typing import Protocol
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
-from bot.delivery import RetryLater, Unreachable
-from bot.i18n import Translator
+from bot.answering import Answering
 from bot.rendering import Reply
 from bot.service import Inbound
-from storage.db import Database
-from storage.identities import chat_locale, set_unreachable
 
-from .convert import CHANNEL, inbound_from_callback, inbound_from_message
+from .convert import inbound_from_callback, inbound_from_message
 from .sender import TelegramChannel, typing
 
 log = logging.getLogger(__name__)
@@ -46,60 +43,31 @@ def build_router() -> Router:
     return router
 
 
-class InboundHandler(Protocol):
-    """The one thing the channel needs from the service (`ChatService` is one)."""
-
-    async def handle(self, inbound: Inbound) -> list[Reply]: ...
-
-
 class TelegramBridge:
-    """What a handler needs: the service, the channel that sends, and the few strings and
-    records the channel keeps itself."""
+    """What a handler needs: the service behind the one errors wrapper, and the channel that
+    sends (and knows each chat's language and records blocked chats)."""
 
-    def __init__(
-        self,
-        service: InboundHandler,
-        channel: TelegramChannel,
-        translator: Translator,
-        db: Database | None,
-    ) -> None:
-        self.service = service
+    def __init__(self, answers: Answering, channel: TelegramChannel) -> None:
+        self.answers = answers
         self.channel = channel
-        self.t = translator
-        self.db = db
 
     async def say(self, chat_id: int, message_id: str) -> str:
-        lang = await chat_locale(self.db, CHANNEL, str(chat_id)) if self.db is not None else None
-        return self.t(lang or self.t.default, message_id)
+        return await self.channel.chats.say(str(chat_id), message_id)
 
     async def handle(self, inbound: Inbound, chat_id: int) -> list[Reply]:
-        """The service's answer; a short apology instead of silence if it failed."""
+        """The service's answer (an apology if it failed), "typing…" while it is slow."""
         indicator = asyncio.create_task(typing(self.channel.bot, chat_id))
         try:
-            return await self.service.handle(inbound)
-        except Exception:
-            # The transaction was rolled back (the update is not marked as applied), so a
-            # redelivery or the person trying again can still succeed.
-            log.exception("telegram update %s in chat %s failed", inbound.update_key, chat_id)
-            try:
-                return [Reply(await self.say(chat_id, "telegram-error"))]
-            except Exception:
-                log.exception("could not even prepare the apology")
-                return []
+            return await self.answers.answer(inbound)
         finally:
             indicator.cancel()
 
     async def send(
         self, chat_id: int, replies: Sequence[Reply], *, tapped: int | None = None
     ) -> None:
-        try:
-            await self.channel.reply(chat_id, replies, tapped=tapped)
-        except Unreachable:
-            pass  # flagged and logged by the channel; nobody is there to tell
-        except RetryLater as error:
-            log.error("gave up answering telegram chat %s: %s", chat_id, error)
-        except Exception:
-            log.exception("answering telegram chat %s failed", chat_id)
+        await self.answers.deliver(
+            str(chat_id), lambda: self.channel.reply(chat_id, replies, tapped=tapped)
+        )
 
 
 async def on_message(message: Message, event_update: Update, telegram: TelegramBridge) -> None:
@@ -133,8 +101,6 @@ async def _answer(query: CallbackQuery, text: str | None = None) -> None:
 
 async def on_member(update: ChatMemberUpdated, telegram: TelegramBridge) -> None:
     """Telegram says when a person blocks or unblocks the bot: digests stop or resume."""
-    if telegram.db is None:
-        return
     blocked = update.new_chat_member.status == "kicked"
-    await set_unreachable(telegram.db, CHANNEL, str(update.chat.id), blocked)
+    await telegram.channel.chats.mark_unreachable(str(update.chat.id), blocked)
     log.info("telegram chat %s %s the bot", update.chat.id, "blocked" if blocked else "unblocked")

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -17,11 +17,9 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.backoff import Backoff
 from aiohttp import web
 
+from bot.chats import ChatDirectory
 from bot.i18n import Translator
-from bot.service import ChatService
 from bot.settings import Settings
-from storage.db import Database
-from storage.identities import chats_with_role
 
 from .convert import CHANNEL
 from .handlers import ALLOWED_UPDATES, TelegramBridge, build_router
@@ -30,9 +28,6 @@ from .polling import BACKOFF, Poller
 from .responses import PinResponseTypes
 from .sender import TelegramChannel, TelegramLimits
 from .webhook import WebhookReceiver, webhook_path, webhook_secret
-
-if TYPE_CHECKING:
-    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,7 +38,7 @@ COMMANDS = (
     ("menu", "telegram-command-menu"),
     ("help", "telegram-command-help"),
 )
-# A chair's chat also lists the report (once reports are wired into the service)...
+# A chair's chat also lists the report (when reports are wired into the service)...
 REPORT_COMMAND = ("baocao", "telegram-command-report")
 # ...and a household's its own data: see it, delete it.
 HOUSEHOLD_COMMANDS = (
@@ -80,16 +75,20 @@ def make_dispatcher(bridge: TelegramBridge) -> Dispatcher:
     return dispatcher
 
 
-def make_channel(
-    bot: Bot, settings: Settings, translator: Translator, db: Database | None
-) -> TelegramChannel:
-    limits = TelegramLimits(
+def make_limits(settings: Settings) -> TelegramLimits:
+    return TelegramLimits(
         settings.telegram_rate_per_second,
         settings.telegram_chat_rate_per_second,
         push_per_second=settings.telegram_push_rate_per_second,
         chat_burst=settings.telegram_chat_burst,
     )
-    return TelegramChannel(bot, translator, db=db, limits=limits)
+
+
+def make_channel(
+    bot: Bot, settings: Settings, translator: Translator, chats: ChatDirectory | None
+) -> TelegramChannel:
+    """The sending side alone: what the outbox needs to push digests and notices."""
+    return TelegramChannel(bot, translator, chats=chats, limits=make_limits(settings))
 
 
 class TelegramRunner:
@@ -98,33 +97,34 @@ class TelegramRunner:
     name = "telegram"
 
     def __init__(
-        self, settings: Settings, service: ChatService, translator: Translator, db: Database
+        self,
+        settings: Settings,
+        bridge: TelegramBridge,
+        translator: Translator,
+        *,
+        report_command: bool,
     ) -> None:
+        """`bridge`: the handlers' dependencies, its channel's Bot included (closed at the
+        end); `report_command`: chairs' menus list /baocao (the service answers it)."""
         self.settings = settings
         self.translator = translator
-        self.db = db
         self.commands: tuple[tuple[str, str], ...] = COMMANDS
         self.role_commands: dict[str, tuple[tuple[str, str], ...]] = {
             "household": (*COMMANDS, *HOUSEHOLD_COMMANDS),
         }
-        if service.report_hook is not None:
+        if report_command:
             self.role_commands["chair"] = (*COMMANDS, REPORT_COMMAND)
         # Menus being set in the background (a join, the start-up pass), awaited at the end.
         self._menu_tasks: set[asyncio.Task[None]] = set()
-        service.role_listeners.append(self.on_role_changed)
-        self.bot = make_bot(settings)
-        self.channel = make_channel(self.bot, settings, translator, db)
-        self.dispatcher = make_dispatcher(TelegramBridge(service, self.channel, translator, db))
+        self.channel = bridge.channel
+        self.bot = self.channel.bot
+        self.dispatcher = make_dispatcher(bridge)
         self.webhook_url = settings.telegram_webhook_url or None
         self.receiver: WebhookReceiver | None = None
         self._secret = ""
         if self.webhook_url:
             self._secret = webhook_secret(settings.telegram_webhook_secret)
             self.receiver = WebhookReceiver(self.bot, self.dispatcher, self._secret)
-
-    @classmethod
-    def from_app(cls, app: App) -> TelegramRunner:
-        return cls(app.settings, app.service, app.translator, app.db)
 
     @property
     def mode(self) -> str:
@@ -213,9 +213,7 @@ class TelegramRunner:
     async def set_chat_menus(self, stop: asyncio.Event) -> None:
         """At start-up: every chair's and household's chat gets its role's menu (a role may
         have changed, or the list of commands, while the bot was stopped)."""
-        if self.db is None:
-            return
-        for chat_id, role in await chats_with_role(self.db, CHANNEL, CHAT_MENU_ROLES):
+        for chat_id, role in await self.channel.chats.with_role(CHAT_MENU_ROLES):
             if stop.is_set():
                 return
             if chat_id.lstrip("-").isdigit():

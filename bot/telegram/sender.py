@@ -15,7 +15,7 @@ from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -34,12 +34,11 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from bot.chats import ChannelChats, ChatDirectory
 from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.textsplit import split_text, utf16_len
-from storage.db import Database
-from storage.identities import chat_locale, set_unreachable
 
 from .convert import CHANNEL
 from .keyboards import contact_keyboard, inline_keyboard, remove_keyboard
@@ -108,7 +107,8 @@ class _Turn:
 
 class TelegramChannel:
     """The `Channel` for Telegram: `send` is the push path (outbox, digests); `reply` answers
-    a person who just wrote or tapped."""
+    a person who just wrote or tapped. `chats` (from the bootstrap) tells each chat's language
+    and records the chats that blocked the bot; without it, Vietnamese and no records."""
 
     name = CHANNEL
     has_buttons = True
@@ -118,14 +118,13 @@ class TelegramChannel:
         bot: Bot,
         translator: Translator,
         *,
-        db: Database | None = None,
+        chats: ChatDirectory | None = None,
         limits: TelegramLimits | None = None,
         attempts: int = 6,
         backoff: bool = True,
     ) -> None:
         self.bot = bot
-        self.t = translator
-        self.db = db
+        self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or TelegramLimits()
         self.attempts = attempts
         self.backoff = backoff
@@ -176,8 +175,7 @@ class TelegramChannel:
         except Unreachable:
             log.warning("telegram chat %s is unreachable (blocked or deleted)", turn.chat_id)
             self._forget(turn.chat_id)
-            if self.db is not None:
-                await set_unreachable(self.db, CHANNEL, str(turn.chat_id))
+            await self.chats.mark_unreachable(str(turn.chat_id))
             raise
 
     async def _one(self, turn: _Turn, reply: Reply) -> None:
@@ -199,7 +197,9 @@ class TelegramChannel:
         if reply.request_contact:
             if buttons is not None:
                 log.warning("a reply asks for a contact and has buttons: the buttons are dropped")
-            markup = contact_keyboard(await self._say(turn.chat_id, "telegram-share-contact"))
+            markup = contact_keyboard(
+                await self.chats.say(str(turn.chat_id), "telegram-share-contact")
+            )
         elif markup is None and turn.chat_id in self._contact_keyboard:
             markup = remove_keyboard()  # the phone number was given (or not): tidy up
         last = await self._send_content(turn, reply, chunks, markup)
@@ -378,10 +378,6 @@ class TelegramChannel:
                     raise translate_errors(error) from error
 
         return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
-
-    async def _say(self, chat_id: int, message_id: str, **args: Any) -> str:
-        lang = await chat_locale(self.db, CHANNEL, str(chat_id)) if self.db is not None else None
-        return self.t(lang or self.t.default, message_id, **args)
 
     def _remember_prompt(self, chat_id: int, message_id: int) -> None:
         self._prompts.pop(chat_id, None)

@@ -14,9 +14,8 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Final
 
-from bot.delivery import RetryLater, Unreachable
+from bot.answering import Answering
 from bot.rendering import Reply
-from bot.service import ChatService
 from bot.zalo.client import UpdateDeduplicator, ZaloUpdate
 
 from .channel import ZaloChannel, keep_typing
@@ -29,15 +28,17 @@ DEFAULT_CONCURRENCY: Final = 32
 
 
 class ZaloBridge:
+    """Answers each chat's updates in order through the one errors wrapper (`answers`)."""
+
     def __init__(
         self,
-        service: ChatService,
+        answers: Answering,
         channel: ZaloChannel,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         remember: int = 10_000,
     ) -> None:
-        self.service = service
+        self.answers = answers
         self.channel = channel
         self._seen = UpdateDeduplicator(remember)
         self._queues: dict[str, deque[ZaloUpdate]] = {}
@@ -100,35 +101,15 @@ class ZaloBridge:
             indicator.cancel()
 
     async def _answer(self, update: ZaloUpdate, chat_id: str) -> list[Reply]:
-        try:
-            if is_unsupported(update):
-                # Zalo withheld the content (a protected account): only a collaborator can help.
-                return [Reply(await self.channel.say(chat_id, "zalo-unsupported"))]
-            inbound = inbound_from_update(update)
-            if inbound is None:
-                return []
-            return await self.service.handle(inbound)
-        except Exception:
-            # The transaction was rolled back, so the person can simply try again.
-            message_id = update.message.message_id if update.message else None
-            log.exception("zalo message %s in chat %s failed", message_id, chat_id)
-            try:
-                return [Reply(await self.channel.say(chat_id, "zalo-error"))]
-            except Exception:
-                log.exception("could not even prepare the apology")
-                return []
+        if is_unsupported(update):
+            # Zalo withheld the content (a protected account): only a collaborator can help.
+            return [Reply(await self.channel.chats.say(chat_id, "zalo-unsupported"))]
+        inbound = inbound_from_update(update)
+        return [] if inbound is None else await self.answers.answer(inbound)
 
     async def _send(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        if not replies:
-            return
-        try:
-            await self.channel.reply(chat_id, replies)
-        except Unreachable:
-            pass  # flagged and logged by the channel; nobody is there to tell
-        except RetryLater as error:
-            log.error("gave up answering zalo chat %s: %s", chat_id, error)
-        except Exception:
-            log.exception("answering zalo chat %s failed", chat_id)
+        if replies:
+            await self.answers.deliver(chat_id, lambda: self.channel.reply(chat_id, replies))
 
     async def drain(self, grace: float = 10.0) -> None:
         """Take no new updates and let the queued ones finish (bounded by `grace`)."""

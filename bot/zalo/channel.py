@@ -17,8 +17,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
+from bot.chats import ChannelChats, ChatDirectory
 from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
 from bot.rendering import Reply
@@ -33,8 +34,6 @@ from bot.zalo.client import (
     ZaloServerError,
     ZaloUndecodable,
 )
-from storage.db import Database
-from storage.identities import chat_locale, set_unreachable
 
 from .convert import CHANNEL
 from .media import MediaStore
@@ -80,7 +79,8 @@ def translate_error(error: ZaloError) -> Exception:
 class ZaloChannel:
     """The `Channel` for Zalo: `send` is the push path (outbox, digests); `reply` answers a
     person who just wrote. Both raise `Unreachable` (after flagging the person) when they
-    blocked the bot, and `RetryLater` when Zalo kept failing."""
+    blocked the bot, and `RetryLater` when Zalo kept failing. `chats` (from the bootstrap) tells
+    each chat's language and records the chats that blocked the bot."""
 
     name = CHANNEL
     has_buttons = False
@@ -90,15 +90,14 @@ class ZaloChannel:
         client: ZaloBotClient,
         translator: Translator,
         *,
-        db: Database | None = None,
+        chats: ChatDirectory | None = None,
         limits: ZaloLimits | None = None,
         media: MediaStore | None = None,
         attempts: int = 6,
         backoff: bool = True,
     ) -> None:
         self.client = client
-        self.t = translator
-        self.db = db
+        self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or ZaloLimits()
         self.media = media
         self.attempts = attempts
@@ -122,16 +121,6 @@ class ZaloChannel:
         except Exception as error:
             log.debug("zalo: typing indicator in %s failed: %s", chat_id, error)
 
-    async def say(self, chat_id: str, message_id: str, **args: Any) -> str:
-        """One of the channel's own strings, in the language the person chose."""
-        lang = None
-        if self.db is not None:
-            try:
-                lang = await chat_locale(self.db, CHANNEL, chat_id)
-            except Exception:
-                log.exception("zalo: could not read the language of chat %s", chat_id)
-        return self.t(lang or self.t.default, message_id, **args)
-
     # --- internals -----------------------------------------------------------------------
 
     async def _deliver(self, chat_id: str, replies: Sequence[Reply], *, push: bool) -> None:
@@ -140,8 +129,7 @@ class ZaloChannel:
                 await self._one(chat_id, reply, push)
         except Unreachable:
             log.warning("zalo chat %s is unreachable (the person blocked the bot)", chat_id)
-            if self.db is not None:
-                await set_unreachable(self.db, CHANNEL, chat_id)
+            await self.chats.mark_unreachable(chat_id)
             raise
 
     async def _one(self, chat_id: str, reply: Reply, push: bool) -> None:
@@ -154,11 +142,11 @@ class ZaloChannel:
         if reply.photo is not None:
             photo_url = self.media.publish(reply.photo) if self.media is not None else None
             if photo_url is None:
-                text = _append(text, await self.say(chat_id, "zalo-photo-unavailable"))
+                text = _append(text, await self.chats.say(chat_id, "zalo-photo-unavailable"))
         if reply.document is not None:
             filename = reply.document[0]
             text = _append(
-                text, await self.say(chat_id, "zalo-document-unavailable", filename=filename)
+                text, await self.chats.say(chat_id, "zalo-document-unavailable", filename=filename)
             )
         for chunk in split_text(text, TEXT_LIMIT):
             await self._send(chat_id, push, partial(self.client.send_message, chat_id, chunk))

@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import Final, TypeVar
 
 from aiohttp import web
 
+from bot.chats import ChatDirectory
 from bot.i18n import Translator
-from bot.service import ChatService
 from bot.settings import Settings
 from bot.zalo.client import (
     ZaloAPIError,
@@ -20,15 +20,11 @@ from bot.zalo.client import (
     ZaloRetryAfter,
     ZaloServerError,
 )
-from storage.db import Database
 
 from .bridge import ZaloBridge
 from .channel import ZaloChannel, ZaloLimits
 from .media import MediaStore
 from .webhook import ZaloWebhookReceiver, webhook_path, webhook_secret
-
-if TYPE_CHECKING:
-    from bot.bootstrap import App
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,7 +58,7 @@ def make_channel(
     client: ZaloBotClient,
     settings: Settings,
     translator: Translator,
-    db: Database | None,
+    chats: ChatDirectory | None,
     media: MediaStore | None = None,
 ) -> ZaloChannel:
     """The sending side alone: what the outbox needs to push digests and notices. Pictures
@@ -73,7 +69,7 @@ def make_channel(
         push_per_second=settings.zalo_push_rate_per_second,
     )
     media = media or make_media(settings)
-    return ZaloChannel(client, translator, db=db, limits=limits, media=media)
+    return ZaloChannel(client, translator, chats=chats, limits=limits, media=media)
 
 
 class ZaloRunner:
@@ -81,24 +77,20 @@ class ZaloRunner:
 
     name = "zalo"
 
-    def __init__(
-        self, settings: Settings, service: ChatService, translator: Translator, db: Database
-    ) -> None:
+    def __init__(self, settings: Settings, bridge: ZaloBridge) -> None:
+        """`bridge`: the updates' way to the service; its channel's client is closed at the
+        end, its picture store (if any) served on the shared web server."""
         self.settings = settings
-        self.client = make_client(settings)
-        self.media = make_media(settings)
-        self.channel = make_channel(self.client, settings, translator, db, self.media)
-        self.bridge = ZaloBridge(service, self.channel)
+        self.bridge = bridge
+        self.channel = bridge.channel
+        self.client = self.channel.client
+        self.media = self.channel.media
         self.webhook_url = settings.zalo_webhook_url or None
         self.receiver: ZaloWebhookReceiver | None = None
         self._secret = ""
         if self.webhook_url:
             self._secret = webhook_secret(settings.zalo_webhook_secret)
             self.receiver = ZaloWebhookReceiver(self.bridge, self._secret)
-
-    @classmethod
-    def from_app(cls, app: App) -> ZaloRunner:
-        return cls(app.settings, app.service, app.translator, app.db)
 
     @property
     def mode(self) -> str:
