@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
-
 from bot.bootstrap import utc_now
 from bot.settings import Settings
+from conversations.domain import Role
 from storage.db import Database
-from storage.tables import ChannelIdentityRow, CommuneRow, PersonRow
-from storage.workflow import Invite, WorkflowRepository
+from storage.invites import Invite
 
 DEMO_PROVINCE = "Tỉnh Nghệ An"
 DEMO_COMMUNE = "Xã Kim Liên"
@@ -63,66 +61,52 @@ async def ensure_demo(db: Database) -> DemoCommune:
 
 
 async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
-    async with db.session() as session:
-        if not db.sqlite:
-            # Several processes starting at once may each run this: one at a time, or two of
-            # them insert the same commune (SQLite's BEGIN IMMEDIATE serialises it already).
-            # The emptiness check is made under the same lock.
-            await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEMO_LOCK})
-        if only_if_empty:
-            holds_data = select(CommuneRow.id).exists() | select(PersonRow.id).exists()
-            if await session.scalar(select(holds_data)):
-                return None
-        repo = WorkflowRepository(session, utc_now())
-        province = await repo.ensure_province(DEMO_PROVINCE)
-        commune = await repo.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
-        villages = [await repo.ensure_village(commune.id, name) for name in DEMO_VILLAGES]
-        existing = set((await repo.targets(commune.id)).keys())
+    async with db.unit_of_work(utc_now()) as uow:
+        # Several processes starting at once may each run this: one at a time, or two of
+        # them insert the same commune. The emptiness check is made under the same lock.
+        await uow.lock(DEMO_LOCK)
+        if only_if_empty and not await uow.is_empty():
+            return None
+        province = await uow.places.ensure_province(DEMO_PROVINCE)
+        commune = await uow.places.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
+        villages = [await uow.places.ensure_village(commune.id, name) for name in DEMO_VILLAGES]
+        existing = set((await uow.places.targets(commune.id)).keys())
         for (year, title), share in DEFAULT_TARGETS.items():
             if (year, title) not in existing:
-                await repo.set_target(commune.id, year, title, share)
+                await uow.places.set_target(commune.id, year, title, share)
 
-        async def person(name: str, role: str) -> int:
-            found = await session.scalar(
-                select(PersonRow.id).where(
-                    PersonRow.name == name,
-                    PersonRow.role == role,
-                    PersonRow.commune_id == commune.id,
-                )
-            )
+        async def person(name: str, role: Role) -> int:
+            found = await uow.people.find(commune.id, name, role)
             if found is not None:
-                return int(found)
-            return (await repo.add_person(name, role, commune_id=commune.id)).id  # type: ignore[arg-type]
+                return found.id
+            return (await uow.people.add(name, role, commune_id=commune.id)).id
 
         collaborator = await person(DEMO_COLLABORATOR, "collaborator")
         chair = await person(DEMO_CHAIR, "chair")
-        identity = await repo.identity("console", CONSOLE_USER, CONSOLE_USER)
+        identity = await uow.chats.identity("console", CONSOLE_USER, CONSOLE_USER)
         if identity.person_id is None:
-            await repo.bind_identity(identity.id, collaborator)
-        await session.flush()
-        assert await session.scalar(
-            select(ChannelIdentityRow.person_id).where(ChannelIdentityRow.id == identity.id)
-        )
+            await uow.chats.bind(identity.id, collaborator)
         invites: dict[str, Invite] = {}
-        existing_invites = await repo.invites(commune.id)
-        for role, village_id in (
+        existing_invites = await uow.invites.of_commune(commune.id)
+        wanted: tuple[tuple[Role, int | None], ...] = (
             ("collaborator", None),
             ("chair", None),
             ("household", villages[0].id),
-        ):
+        )
+        for role, village_id in wanted:
             usable = [
                 i
                 for i in existing_invites
-                if i.role == role and i.village_id == village_id and i.usable(repo.now)
+                if i.role == role and i.village_id == village_id and i.usable(uow.now)
             ]
             invites[role] = (
                 usable[0]
                 if usable
-                else await repo.add_invite(
+                else await uow.invites.add(
                     role,
                     commune.id,
                     village_id=village_id,
-                    max_uses=None,  # type: ignore[arg-type]
+                    max_uses=None,
                 )
             )
         return DemoCommune(commune.id, tuple(v.id for v in villages), collaborator, chair, invites)

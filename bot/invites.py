@@ -12,7 +12,9 @@ import qrcode
 from bot.bootstrap import App, utc_now
 from bot.settings import Settings
 from conversations.domain import Role
-from storage.workflow import Invite, WorkflowRepository
+from storage.invites import Invite
+from storage.places import PlaceError
+from storage.uow import UnitOfWork
 
 
 def links(settings: Settings, code: str) -> dict[str, str]:
@@ -57,29 +59,30 @@ def describe(settings: Settings, invite: Invite) -> str:
 
 
 async def _find_place(
-    repo: WorkflowRepository, commune: str, village: str | None, province: str | None = None
+    uow: UnitOfWork, commune: str, village: str | None, province: str | None = None
 ) -> tuple[int, int | None]:
-    from storage import places
-
     try:
-        found, _ = await places.find_commune(repo.s, commune, province)
+        found, _ = await uow.places.find_commune(commune, province)
         if village is None:
             return found.id, None
-        return found.id, (await places.find_village(repo.s, found, village)).id
-    except places.PlaceError as err:
+        return found.id, (await uow.places.find_village(found, village)).id
+    except PlaceError as err:
         raise SystemExit(str(err)) from None
 
 
 async def create(app: App, args: argparse.Namespace) -> int:
     role: Role = args.role
-    async with app.db.session() as session:
-        repo = WorkflowRepository(session, utc_now())
-        commune_id, village_id = await _find_place(repo, args.commune, args.village, args.province)
-        place = await repo.village(village_id) if village_id else await repo.commune(commune_id)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune_id, village_id = await _find_place(uow, args.commune, args.village, args.province)
+        place = (
+            await uow.places.village(village_id)
+            if village_id
+            else await uow.places.commune(commune_id)
+        )
         caption = place.name if place else ""
         expires = utc_now() + timedelta(days=args.days) if args.days else None
         multi = args.multi_use or role == "household"
-        invite = await repo.add_invite(
+        invite = await uow.invites.add(
             role,
             commune_id,
             village_id=village_id,
@@ -93,17 +96,16 @@ async def create(app: App, args: argparse.Namespace) -> int:
 
 
 async def list_invites(app: App, args: argparse.Namespace) -> int:
-    async with app.db.session() as session:
-        repo = WorkflowRepository(session, utc_now())
-        commune_id, _ = await _find_place(repo, args.commune, None, args.province)
-        for invite in await repo.invites(commune_id):
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune_id, _ = await _find_place(uow, args.commune, None, args.province)
+        for invite in await uow.invites.of_commune(commune_id):
             print(describe(app.settings, invite))
     return 0
 
 
 async def revoke(app: App, args: argparse.Namespace) -> int:
-    async with app.db.session() as session:
-        done = await WorkflowRepository(session, utc_now()).revoke_invite(args.code)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        done = await uow.invites.revoke(args.code)
     print("Đã thu hồi." if done else "Không có mã mời nào như vậy đang hiệu lực.")
     return 0 if done else 1
 

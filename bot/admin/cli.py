@@ -17,9 +17,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.admin.units import (
     ImportReport,
     UnitsFileError,
@@ -30,14 +27,8 @@ from bot.bootstrap import App, utc_now
 from bot.demo import DEFAULT_TARGETS
 from conversations.domain import Commune
 from conversations.packs import PackError, load_pack
-from storage import places
-from storage.repository import Repository
-from storage.tables import (
-    ChannelIdentityRow,
-    PersonRow,
-    TargetRow,
-    VillageRow,
-)
+from storage.places import PlaceError
+from storage.uow import UnitOfWork
 
 AsyncCommand = Callable[[App, argparse.Namespace], Any]
 WithApp = Callable[[AsyncCommand], Callable[[argparse.Namespace], int]]
@@ -64,13 +55,13 @@ def _pct(share: float) -> str:
 
 
 async def find_commune(
-    session: AsyncSession, name: str, province: str | None = None
+    uow: UnitOfWork, name: str, province: str | None = None
 ) -> tuple[Commune, str]:
     """The commune (and its province's name) a person typed: "kim lien" is "Xã Kim Liên"
     (storage/places.py, the one lookup every command uses)."""
     try:
-        return await places.find_commune(session, name, province)
-    except places.PlaceError as err:
+        return await uow.places.find_commune(name, province)
+    except PlaceError as err:
         raise AdminError(str(err)) from None
 
 
@@ -100,18 +91,13 @@ async def units_import(app: App, args: argparse.Namespace) -> int:
 # --- targets --------------------------------------------------------------------------------
 
 
-async def _show_targets(session: AsyncSession, commune: Commune, province: str) -> None:
-    rows = await session.scalars(
-        select(TargetRow)
-        .where(TargetRow.commune_id == commune.id)
-        .order_by(TargetRow.target_year, TargetRow.title)
-    )
-    targets = list(rows)
+async def _show_targets(uow: UnitOfWork, commune: Commune, province: str) -> None:
+    targets = sorted((await uow.places.targets(commune.id)).items())
     print(f"Targets of {_place(commune, province)}:")
     if not targets:
         print("  none yet (hoctap targets defaults --commune …)")
-    for t in targets:
-        print(f"  {t.target_year}  {t.title:<10} {_pct(t.share)}")
+    for (target_year, title), share in targets:
+        print(f"  {target_year}  {title:<10} {_pct(share)}")
 
 
 async def targets_set(app: App, args: argparse.Namespace) -> int:
@@ -119,34 +105,31 @@ async def targets_set(app: App, args: argparse.Namespace) -> int:
         raise AdminError("--share is a percentage: more than 0, at most 100")
     if not 2000 <= args.target_year <= 2100:
         raise AdminError("--target-year looks wrong (e.g. 2030)")
-    async with app.db.session() as session:
-        commune, province = await find_commune(session, args.commune, args.province)
-        await Repository(session, utc_now()).set_target(
-            commune.id, args.target_year, args.title, float(args.share)
-        )
-        await _show_targets(session, commune, province)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune, province = await find_commune(uow, args.commune, args.province)
+        await uow.places.set_target(commune.id, args.target_year, args.title, float(args.share))
+        await _show_targets(uow, commune, province)
     return 0
 
 
 async def targets_defaults(app: App, args: argparse.Namespace) -> int:
-    async with app.db.session() as session:
-        commune, province = await find_commune(session, args.commune, args.province)
-        repo = Repository(session, utc_now())
-        existing = await repo.targets(commune.id)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune, province = await find_commune(uow, args.commune, args.province)
+        existing = await uow.places.targets(commune.id)
         for (year, title), share in sorted(default_targets(commune.difficult_area).items()):
             current = existing.get((year, title))
             if current is not None and not args.overwrite and current != share:
                 print(f"  kept {year} {title} {_pct(current)} (default {_pct(share)}; --overwrite)")
                 continue
-            await repo.set_target(commune.id, year, title, share)
-        await _show_targets(session, commune, province)
+            await uow.places.set_target(commune.id, year, title, share)
+        await _show_targets(uow, commune, province)
     return 0
 
 
 async def targets_list(app: App, args: argparse.Namespace) -> int:
-    async with app.db.session() as session:
-        commune, province = await find_commune(session, args.commune, args.province)
-        await _show_targets(session, commune, province)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune, province = await find_commune(uow, args.commune, args.province)
+        await _show_targets(uow, commune, province)
     return 0
 
 
@@ -162,26 +145,18 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 async def users_list(app: App, args: argparse.Namespace) -> int:
-    async with app.db.session() as session:
-        commune, province = await find_commune(session, args.commune, args.province)
-        stmt = select(PersonRow).where(PersonRow.commune_id == commune.id)
-        if args.role:
-            stmt = stmt.where(PersonRow.role == args.role)
-        people = list(await session.scalars(stmt.order_by(PersonRow.role, PersonRow.id)))
-        village_rows = await session.execute(
-            select(VillageRow.id, VillageRow.name).where(VillageRow.commune_id == commune.id)
-        )
-        villages = {int(v.id): str(v.name) for v in village_rows}
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune, province = await find_commune(uow, args.commune, args.province)
+        people = [
+            p
+            for p in await uow.people.in_commune(commune.id)
+            if not args.role or p.role == args.role
+        ]
+        villages = {v.id: v.name for v in await uow.places.villages(commune.id)}
         channels: dict[int, list[str]] = {}
-        if people:
-            identities = await session.scalars(
-                select(ChannelIdentityRow)
-                .where(ChannelIdentityRow.person_id.in_([p.id for p in people]))
-                .order_by(ChannelIdentityRow.channel)
-            )
-            for i in identities:
-                label = f"{i.channel} (unreachable)" if i.unreachable else i.channel
-                channels.setdefault(int(i.person_id or 0), []).append(label)
+        for i in await uow.chats.accounts_of([p.id for p in people]):
+            label = f"{i.channel} (unreachable)" if i.unreachable else i.channel
+            channels.setdefault(int(i.person_id or 0), []).append(label)
     print(f"People of {_place(commune, province)}: {len(people)}")
     rows = [
         [
@@ -202,15 +177,14 @@ async def users_list(app: App, args: argparse.Namespace) -> int:
 
 async def _set_disabled(app: App, person_id: int, disabled: bool) -> int:
     word = "disabled" if disabled else "enabled"
-    async with app.db.session() as session:
-        repo = Repository(session, utc_now())
-        before = await repo.person(person_id)
+    async with app.db.unit_of_work(utc_now()) as uow:
+        before = await uow.people.get(person_id)
         if before is None:
             raise AdminError(f"no person with id {person_id} (see `hoctap users list`)")
         if before.disabled == disabled:
             print(f"{before.name} (id {person_id}, {before.role}) is already {word}.")
             return 0
-        await repo.set_person_disabled(person_id, disabled)
+        await uow.people.set_disabled(person_id, disabled)
     print(f"{before.name} (id {person_id}, {before.role}) {word}.")
     return 0
 

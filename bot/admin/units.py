@@ -18,14 +18,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, true
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from conversations.places import pick
 from conversations.text import clean, fold
 from storage.db import Database
-from storage.repository import Repository
-from storage.tables import CommuneRow, ProvinceRow, VillageRow
+from storage.places import Unit, UnitKind
+from storage.uow import UnitOfWork
 
 MAX_NAME = 200  # the name columns are String(200)
 
@@ -253,16 +250,15 @@ class _Ambiguous(Exception):
 
 
 async def _unit(
-    session: AsyncSession,
-    table: Any,
-    parent: Any,
+    uow: UnitOfWork,
+    level: UnitKind,
+    parent_id: int | None,
     typed: str,
-    level: str,
     line: int,
     report: ImportReport,
-) -> Any | None:
-    """The existing row a typed name means (None: create it); _Ambiguous if several."""
-    rows = list(await session.scalars(select(table).where(parent)))
+) -> Unit | None:
+    """The existing place a typed name means (None: create it); _Ambiguous if several."""
+    rows = await uow.places.units(level, parent_id)
     if level in EXACT_ON_IMPORT:
         found = [r for r in rows if r.name_key == fold(typed)]
     else:
@@ -280,43 +276,30 @@ async def import_units(
 ) -> ImportReport:
     """Create or update every row in one transaction."""
     report = report or ImportReport()
-    async with db.session() as session:
-        repo = Repository(session, now)
+    async with db.unit_of_work(now) as uow:
         for row in rows:
             try:
-                await _import_row(session, repo, row, report)
+                await _import_row(uow, row, report)
             except _Ambiguous as err:
                 report.bad.append(BadRow(row.line, str(err)))
         report.bad.sort(key=lambda b: b.line)
     return report
 
 
-async def _import_row(
-    session: AsyncSession, repo: Repository, row: UnitRow, report: ImportReport
-) -> None:
-    province_row = await _unit(
-        session, ProvinceRow, true(), row.province, "province", row.line, report
-    )
+async def _import_row(uow: UnitOfWork, row: UnitRow, report: ImportReport) -> None:
+    province_row = await _unit(uow, "province", None, row.province, row.line, report)
     if province_row is None:
-        province_id = (await repo.ensure_province(row.province)).id
+        province_id = (await uow.places.ensure_province(row.province)).id
         report.created["province"] += 1
     else:
         province_id = province_row.id
         if _better(province_row.name, row.province):
-            await repo.rename_unit("province", province_id, row.province)
+            await uow.places.rename("province", province_id, row.province)
             report.updated["province"] += 1
 
-    commune_row = await _unit(
-        session,
-        CommuneRow,
-        CommuneRow.province_id == province_id,
-        row.commune,
-        "commune",
-        row.line,
-        report,
-    )
+    commune_row = await _unit(uow, "commune", province_id, row.commune, row.line, report)
     if commune_row is None:
-        commune = await repo.ensure_commune(
+        commune = await uow.places.ensure_commune(
             province_id, row.commune, difficult_area=bool(row.difficult_area)
         )
         commune_id = commune.id
@@ -325,27 +308,19 @@ async def _import_row(
         commune_id = commune_row.id
         changed = False
         if row.difficult_area is not None and row.difficult_area != commune_row.difficult_area:
-            await repo.set_difficult_area(commune_id, row.difficult_area)
+            await uow.places.set_difficult_area(commune_id, row.difficult_area)
             changed = True
         if _better(commune_row.name, row.commune):
-            await repo.rename_unit("commune", commune_id, row.commune)
+            await uow.places.rename("commune", commune_id, row.commune)
             changed = True
         report.updated["commune"] += int(changed)
 
     if row.village is not None:
-        village_row = await _unit(
-            session,
-            VillageRow,
-            VillageRow.commune_id == commune_id,
-            row.village,
-            "village",
-            row.line,
-            report,
-        )
+        village_row = await _unit(uow, "village", commune_id, row.village, row.line, report)
         if village_row is None:
-            await repo.ensure_village(commune_id, row.village)
+            await uow.places.ensure_village(commune_id, row.village)
             report.created["village"] += 1
         elif _better(village_row.name, row.village):
-            await repo.rename_unit("village", village_row.id, row.village)
+            await uow.places.rename("village", village_row.id, row.village)
             report.updated["village"] += 1
     report.rows += 1

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from bot.flows.common import back_to_menu, scope_of
+from bot.flows.common import label, scope_of
+from bot.flows.context import MENU, Outcome, Service, ToMenu, Turn
+from bot.flows.screens import (
+    AssessmentScreen,
+    Choices,
+    ClanMemberPickScreen,
+    ClanMembersScreen,
+    PickDraftScreen,
+    PickVillageScreen,
+)
+from bot.flows.status import card, change_status
 from bot.rendering import button_int
 from conversations import engine
 from conversations.domain import Assessment
@@ -13,9 +23,6 @@ from conversations.permissions import Scope
 from conversations.scoring import ScoreResult
 from conversations.text import clean, fold
 
-if TYPE_CHECKING:
-    from bot.service import ChatService, Turn
-
 MENU_KEYS = {"household", "clan", "continue", "start", "fix", "result"}
 DONE_WORDS = {"xong", "done", "het", "bat dau", "start"}
 
@@ -23,11 +30,11 @@ DONE_WORDS = {"xong", "done", "het", "bat dau", "start"}
 # --- menus ------------------------------------------------------------------------------
 
 
-async def household_options(service: ChatService, turn: Turn) -> list[tuple[str, str]]:
+async def household_options(service: Service, turn: Turn) -> list[tuple[str, str]]:
     """A household's own menu entries, by the state of this year's assessment."""
     if turn.household_id is None:
         return []
-    mine = await turn.repo.assessment_for(
+    mine = await turn.uow.assessments.for_subject(
         "household", turn.household_id, "household", service.year()
     )
     if mine is None:
@@ -39,35 +46,34 @@ async def household_options(service: ChatService, turn: Turn) -> list[tuple[str,
     return [("result", turn.say("menu-result", status=turn.say(f"status-{mine.status}")))]
 
 
-async def on_menu(service: ChatService, turn: Turn, key: str) -> None:
+async def on_menu(service: Service, turn: Turn, key: str) -> Outcome:
     person = turn.person
     assert person is not None
     if key == "household":
-        await choose_village(service, turn)
-    elif key == "clan":
-        await start_clan_members(service, turn)
-    elif key == "continue" and person.role == "household":
+        return await choose_village(service, turn)
+    if key == "clan":
+        return await start_clan_members(service, turn)
+    if key == "continue" and person.role == "household":
         mine = await _own(service, turn)
-        if mine is not None:
-            await continue_assessment(service, turn, mine)
-    elif key == "continue":
-        await list_drafts(service, turn)
-    elif key == "start":
-        await start_own_household(service, turn)
-    elif key in ("fix", "result"):
+        return None if mine is None else await continue_assessment(service, turn, mine)
+    if key == "continue":
+        return await list_drafts(service, turn)
+    if key == "start":
+        return await start_own_household(service, turn)
+    if key in ("fix", "result"):
         mine = await _own(service, turn)
         if mine is None:
-            await back_to_menu(service, turn)
-        elif key == "fix":
-            await reopen(service, turn, mine)
-        else:
-            await show_result(service, turn, mine)
+            return MENU
+        if key == "fix":
+            return await reopen(service, turn, mine)
+        return await show_result(service, turn, mine)
+    return MENU
 
 
-async def _own(service: ChatService, turn: Turn) -> Assessment | None:
+async def _own(service: Service, turn: Turn) -> Assessment | None:
     if turn.household_id is None:
         return None
-    return await turn.repo.assessment_for(
+    return await turn.uow.assessments.for_subject(
         "household", turn.household_id, "household", service.year()
     )
 
@@ -75,58 +81,57 @@ async def _own(service: ChatService, turn: Turn) -> Assessment | None:
 # --- starting ---------------------------------------------------------------------------
 
 
-async def choose_village(service: ChatService, turn: Turn) -> None:
+async def choose_village(service: Service, turn: Turn) -> Outcome:
     person = turn.person
     assert person is not None and person.commune_id is not None
     if person.village_id is not None:
-        await start_household(service, turn, person.village_id)
-        return
-    villages = await turn.repo.villages(person.commune_id)
+        return await start_household(service, turn, person.village_id)
+    villages = await turn.uow.places.villages(person.commune_id)
     if len(villages) == 1:
-        await start_household(service, turn, villages[0].id)
-        return
-    turn.options("pick_village", turn.say("pick-village"), [(str(v.id), v.name) for v in villages])
+        return await start_household(service, turn, villages[0].id)
+    options = [(str(v.id), v.name) for v in villages]
+    turn.offer(PickVillageScreen(choices=Choices.of(turn.say("pick-village"), options)))
+    return None
 
 
-async def on_pick_village(service: ChatService, turn: Turn, key: str) -> None:
-    await start_household(service, turn, int(key))
+async def on_pick_village(service: Service, turn: Turn, key: str) -> Outcome:
+    return await start_household(service, turn, int(key))
 
 
-async def start_household(service: ChatService, turn: Turn, village_id: int) -> None:
-    village = await turn.repo.village(village_id)
+async def start_household(service: Service, turn: Turn, village_id: int) -> Outcome:
+    village = await turn.uow.places.village(village_id)
     assert village is not None and turn.person is not None
     scope = Scope(commune_id=village.commune_id, village_ids=frozenset({village_id}))
     if not turn.may("assess", scope):
-        await back_to_menu(service, turn, "not-allowed")
-        return
-    household = await turn.repo.add_household(village_id)
+        return ToMenu("not-allowed")
+    household = await turn.uow.households.add(village_id)
     known: dict[str, AnswerValue] = {"household.village": village.name}
     await start(service, turn, "household", household.id, village.commune_id, village_id, known)
+    return None
 
 
-async def start_own_household(service: ChatService, turn: Turn) -> None:
+async def start_own_household(service: Service, turn: Turn) -> Outcome:
     """A registered household's self-assessment; its name and village are known already."""
     if turn.household_id is None:
-        await back_to_menu(service, turn)
-        return
-    household = await turn.repo.household(turn.household_id)
+        return MENU
+    household = await turn.uow.households.get(turn.household_id)
     assert household is not None
-    village = await turn.repo.village(household.village_id)
+    village = await turn.uow.places.village(household.village_id)
     assert village is not None
-    existing = await turn.repo.assessment_for(
+    existing = await turn.uow.assessments.for_subject(
         "household", household.id, "household", service.year()
     )
     if existing is not None:
-        await continue_assessment(service, turn, existing)
-        return
+        return await continue_assessment(service, turn, existing)
     known: dict[str, AnswerValue] = {
         "household.village": village.name,
         "household.head_name": household.head_name,
     }
     await start(service, turn, "household", household.id, village.commune_id, village.id, known)
+    return None
 
 
-async def start_clan_members(service: ChatService, turn: Turn) -> None:
+async def start_clan_members(service: Service, turn: Turn) -> Outcome:
     """Before a clan's questionnaire: link the member households the bot already knows, so
     the share holding "Gia đình học tập" is counted rather than asked."""
     person = turn.person
@@ -136,58 +141,62 @@ async def start_clan_members(service: ChatService, turn: Turn) -> None:
         village_ids=frozenset({person.village_id} if person.village_id else set()),
     )
     if not turn.may("assess", scope):
-        await back_to_menu(service, turn, "not-allowed")
-        return
-    clan = await turn.repo.add_clan(
+        return ToMenu("not-allowed")
+    clan = await turn.uow.households.add_clan(
         person.commune_id, village_ids=[person.village_id] if person.village_id else []
     )
-    turn.state = {"screen": "clan_members", "lang": turn.lang, "clan_id": clan.id}
+    turn.show(ClanMembersScreen(clan_id=clan.id))
     turn.reply("clan-members-ask")
+    return None
 
 
-async def on_clan_member_text(service: ChatService, turn: Turn) -> None:
-    clan_id = int(turn.state["clan_id"])
+async def on_clan_member_text(service: Service, turn: Turn, screen: ClanMembersScreen) -> Outcome:
+    clan_id = screen.clan_id
     text = clean(turn.inbound.text) if turn.inbound.kind == "text" else ""
     if fold(text) in DONE_WORDS:
         await start_clan(service, turn, clan_id)
-        return
+        return None
     if len(text) < 2:
         turn.reply("clan-members-ask")
-        return
+        return None
     person = turn.person
     assert person is not None and person.commune_id is not None
-    matches = await turn.repo.find_households(person.commune_id, text)
+    matches = await turn.uow.households.find(person.commune_id, text)
     if not matches:
         turn.reply("clan-member-not-found", name=text)
     elif len(matches) == 1:
         await _link_member(turn, clan_id, matches[0][0].id, matches[0][0].head_name)
     else:
         options = [(str(h.id), f"{h.head_name} — {village}") for h, village in matches]
-        turn.options("clan_member_pick", turn.say("clan-member-pick"), options, clan_id=clan_id)
+        choices = Choices.of(turn.say("clan-member-pick"), options)
+        turn.offer(ClanMemberPickScreen(choices=choices, clan_id=clan_id))
+    return None
 
 
-async def on_clan_member_pick(service: ChatService, turn: Turn, key: str) -> None:
-    clan_id = int(turn.state["clan_id"])
-    household = await turn.repo.household(int(key))
+async def on_clan_member_pick(
+    service: Service, turn: Turn, screen: ClanMemberPickScreen, key: str
+) -> Outcome:
+    household = await turn.uow.households.get(int(key))
     assert household is not None
-    turn.state = {"screen": "clan_members", "lang": turn.lang, "clan_id": clan_id}
-    await _link_member(turn, clan_id, household.id, household.head_name)
+    turn.show(ClanMembersScreen(clan_id=screen.clan_id))
+    await _link_member(turn, screen.clan_id, household.id, household.head_name)
+    return None
 
 
 async def _link_member(turn: Turn, clan_id: int, household_id: int, name: str) -> None:
-    await turn.repo.link_clan_household(clan_id, household_id)
-    household = await turn.repo.household(household_id)
+    await turn.uow.households.link_clan_household(clan_id, household_id)
+    household = await turn.uow.households.get(household_id)
     if household is not None:
-        await turn.repo.add_clan_village(clan_id, household.village_id)
-    members, _ = await turn.repo.clan_member_stats(clan_id, 0)
+        await turn.uow.households.add_clan_village(clan_id, household.village_id)
+    members, _ = await turn.uow.households.clan_member_stats(clan_id, 0)
     turn.reply("clan-member-added", name=name, count=members)
 
 
-async def start_clan(service: ChatService, turn: Turn, clan_id: int) -> None:
-    clan = await turn.repo.clan(clan_id)
+async def start_clan(service: Service, turn: Turn, clan_id: int) -> None:
+    clan = await turn.uow.households.clan(clan_id)
     assert clan is not None
     known: dict[str, AnswerValue] = {}
-    members, holders = await turn.repo.clan_member_stats(clan_id, service.year())
+    members, holders = await turn.uow.households.clan_member_stats(clan_id, service.year())
     if members:
         known["clan.member_households"] = members
         known["clan.gdht_households"] = holders
@@ -196,7 +205,7 @@ async def start_clan(service: ChatService, turn: Turn, clan_id: int) -> None:
 
 
 async def start(
-    service: ChatService,
+    service: Service,
     turn: Turn,
     subject: Literal["household", "clan"],
     subject_id: int,
@@ -205,11 +214,11 @@ async def start(
     known: dict[str, AnswerValue],
 ) -> None:
     pack = service.packs.current(subject)
-    commune = await turn.repo.commune(commune_id)
+    commune = await turn.uow.places.commune(commune_id)
     session, events = engine.start(
         pack, known=known, difficult_area=bool(commune and commune.difficult_area)
     )
-    assessment = await turn.repo.add_assessment(
+    assessment = await turn.uow.assessments.add(
         title=pack.title,
         subject_kind=subject,
         subject_id=subject_id,
@@ -221,81 +230,62 @@ async def start(
         session=session.model_dump(mode="json"),
         created_by=turn.person.id if turn.person else None,
     )
-    turn.state = {"screen": "assessment", "lang": turn.lang, "assessment_id": assessment.id}
+    turn.show(AssessmentScreen(assessment_id=assessment.id))
     turn.replies.extend(turn.render.events(pack, events))
 
 
 # --- drafts -----------------------------------------------------------------------------
 
 
-async def list_drafts(service: ChatService, turn: Turn) -> None:
+async def list_drafts(service: Service, turn: Turn) -> Outcome:
     assert turn.person is not None
-    drafts = await turn.repo.drafts_by(turn.person.id)
+    drafts = await turn.uow.assessments.drafts_by(turn.person.id)
     if not drafts:
-        await back_to_menu(service, turn, "menu-no-drafts")
-        return
+        return ToMenu("menu-no-drafts")
     if len(drafts) == 1:
-        await continue_assessment(service, turn, drafts[0])
-        return
+        return await continue_assessment(service, turn, drafts[0])
     options = [(str(d.id), await label(turn, d)) for d in drafts]
-    turn.options("pick_draft", turn.say("pick-draft"), options)
+    turn.offer(PickDraftScreen(choices=Choices.of(turn.say("pick-draft"), options)))
+    return None
 
 
-async def on_pick_draft(service: ChatService, turn: Turn, key: str) -> None:
-    draft = await turn.repo.assessment(int(key))
+async def on_pick_draft(service: Service, turn: Turn, key: str) -> Outcome:
+    draft = await turn.uow.assessments.get(int(key))
     if draft is None or draft.status != "draft":
-        await back_to_menu(service, turn, "menu-unknown")
-        return
-    await continue_assessment(service, turn, draft)
+        return ToMenu("menu-unknown")
+    return await continue_assessment(service, turn, draft)
 
 
-async def label(turn: Turn, assessment: Assessment) -> str:
-    """ "Hộ Nguyễn Văn An — Thôn Sen 1" or "Dòng họ Lê" for lists."""
-    unnamed = turn.say("draft-unnamed")
-    if assessment.household_id is not None:
-        household = await turn.repo.household(assessment.household_id)
-        village = await turn.repo.village(assessment.village_id) if assessment.village_id else None
-        return turn.say(
-            "draft-household",
-            name=(household.head_name if household else "") or unnamed,
-            village=village.name if village else "",
-        )
-    clan = await turn.repo.clan(assessment.clan_id) if assessment.clan_id else None
-    return turn.say("draft-clan", name=(clan.name if clan else "") or unnamed)
-
-
-async def continue_assessment(service: ChatService, turn: Turn, assessment: Assessment) -> None:
+async def continue_assessment(service: Service, turn: Turn, assessment: Assessment) -> Outcome:
     if not turn.may("assess", await scope_of(turn, assessment)):
-        await back_to_menu(service, turn, "not-allowed")
-        return
-    turn.state = {"screen": "assessment", "lang": turn.lang, "assessment_id": assessment.id}
-    await resume(service, turn)
+        return ToMenu("not-allowed")
+    screen = AssessmentScreen(assessment_id=assessment.id)
+    turn.show(screen)
+    return await resume(service, turn, screen)
 
 
-async def resume(service: ChatService, turn: Turn) -> None:
-    await apply(service, turn, engine.Command("resume"))
+async def resume(service: Service, turn: Turn, screen: AssessmentScreen) -> Outcome:
+    """The question (or review) the assessment is at, asked again."""
+    return await apply(service, turn, screen, engine.Command("resume"))
 
 
-async def reopen(service: ChatService, turn: Turn, assessment: Assessment) -> None:
+async def reopen(service: Service, turn: Turn, assessment: Assessment) -> Outcome:
     """A returned assessment goes back to draft and to its questions, to be fixed."""
-    from bot.flows.review import change_status
-
-    if not await change_status(service, turn, assessment, "reopen"):
-        return
+    if not await change_status(turn, assessment, "reopen"):
+        return None
     pack = service.packs.get(assessment.pack_id, assessment.pack_version)
     session, events = engine.reopen(pack, engine.Session.model_validate(assessment.session))
-    await turn.repo.update_assessment(assessment.id, session=session.model_dump(mode="json"))
-    turn.state = {"screen": "assessment", "lang": turn.lang, "assessment_id": assessment.id}
+    await turn.uow.assessments.update(assessment.id, session=session.model_dump(mode="json"))
+    turn.show(AssessmentScreen(assessment_id=assessment.id))
     if assessment.comment:
         turn.reply("returned-comment", comment=assessment.comment)
     turn.replies.extend(turn.render.events(pack, events))
+    return None
 
 
-async def show_result(service: ChatService, turn: Turn, assessment: Assessment) -> None:
-    from bot.flows.review import card
-
+async def show_result(service: Service, turn: Turn, assessment: Assessment) -> Outcome:
     turn.replies.append(await card(service, turn, assessment))
-    await back_to_menu(service, turn)
+    return MENU
 
 
 # --- inside an assessment ---------------------------------------------------------------
@@ -324,30 +314,29 @@ def engine_input(turn: Turn) -> engine.Input:
     return engine.OtherInput(inbound.kind)
 
 
-async def handle_input(service: ChatService, turn: Turn) -> None:
+async def handle_input(service: Service, turn: Turn, screen: AssessmentScreen) -> Outcome:
     inbound = turn.inbound
     if inbound.kind == "callback":
         kind, _, rest = inbound.data.partition(":")
         step_text, _, value = rest.partition(":")
         step = button_int(step_text)
         if kind == "t" and step is not None:
-            await toggle(service, turn, step, value)
-            return
+            return await toggle(service, turn, screen, step, value)
         if kind == "n" and value == "done" and step is not None:
-            await apply(service, turn, engine.ChoicesTap(step, tuple(await _ticked(turn, step))))
-            return
-    await apply(service, turn, engine_input(turn))
+            ticked = tuple(await _ticked(turn, screen, step))
+            return await apply(service, turn, screen, engine.ChoicesTap(step, ticked))
+    return await apply(service, turn, screen, engine_input(turn))
 
 
 # --- a multiple choice by its toggle buttons (Telegram) ---------------------------------------
 
 
-async def _ticked(turn: Turn, step: int) -> list[str]:
+async def _ticked(turn: Turn, screen: AssessmentScreen, step: int) -> list[str]:
     """The options ticked on the question shown at `step`: kept in the chat's state between
     taps; before the first tap, those of the answer already given."""
-    if turn.state.get("ticked_step") == step:
-        return [str(v) for v in turn.state.get("ticked", [])]
-    assessment = await turn.repo.assessment(int(turn.state["assessment_id"]))
+    if screen.ticked_step == step:
+        return list(screen.ticked)
+    assessment = await turn.uow.assessments.get(screen.assessment_id)
     if assessment is None:
         return []
     session = engine.Session.model_validate(assessment.session)
@@ -355,13 +344,14 @@ async def _ticked(turn: Turn, step: int) -> list[str]:
     return [str(v) for v in current] if isinstance(current, list) else []
 
 
-async def toggle(service: ChatService, turn: Turn, step: int, value: str) -> None:
+async def toggle(
+    service: Service, turn: Turn, screen: AssessmentScreen, step: int, value: str
+) -> Outcome:
     """Tick or untick one option and redraw the same question; nothing is stored until
     "Xong". A tap on an older question is answered like any stale button."""
-    assessment = await turn.repo.assessment(int(turn.state["assessment_id"]))
+    assessment = await turn.uow.assessments.get(screen.assessment_id)
     if assessment is None or assessment.status != "draft":
-        await back_to_menu(service, turn, "assessment-already-submitted")
-        return
+        return ToMenu("assessment-already-submitted")
     pack = service.packs.get(assessment.pack_id, assessment.pack_version)
     session = engine.Session.model_validate(assessment.session)
     event = engine.current_question(pack, session)
@@ -373,20 +363,22 @@ async def toggle(service: ChatService, turn: Turn, step: int, value: str) -> Non
         or question.type != "select_multiple"
         or question.choice(value) is None
     ):
-        await apply(service, turn, engine.Command("resume", step))  # stale: shown again
-        return
-    ticked = await _ticked(turn, step)
+        # Stale: shown again.
+        return await apply(service, turn, screen, engine.Command("resume", step))
+    ticked = await _ticked(turn, screen, step)
     ticked = [v for v in ticked if v != value] if value in ticked else [*ticked, value]
-    turn.state = {**turn.state, "ticked_step": step, "ticked": ticked}
+    turn.show(screen.model_copy(update={"ticked_step": step, "ticked": ticked}))
     turn.replies.append(turn.render.question(pack, event, ticked, redraw=True))
+    return None
 
 
-async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
-    repo = turn.repo
-    assessment = await repo.assessment(int(turn.state["assessment_id"]))
+async def apply(
+    service: Service, turn: Turn, screen: AssessmentScreen, given: engine.Input
+) -> Outcome:
+    uow = turn.uow
+    assessment = await uow.assessments.get(screen.assessment_id)
     if assessment is None or assessment.status != "draft":
-        await back_to_menu(service, turn, "assessment-already-submitted")
-        return
+        return ToMenu("assessment-already-submitted")
     pack = service.packs.get(assessment.pack_id, assessment.pack_version)
     before = engine.Session.model_validate(assessment.session)
     after, events = engine.resume(pack, before, given)
@@ -400,7 +392,7 @@ async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
             changed[event.question] = (before.answers[event.question], None)
     actor = turn.person.id if turn.person else None
     channel = turn.inbound.channel
-    await repo.save_session(
+    await uow.assessments.save_session(
         assessment.id,
         after.model_dump(mode="json"),
         changed=changed,
@@ -409,19 +401,16 @@ async def apply(service: ChatService, turn: Turn, given: engine.Input) -> None:
     )
     for event in events:
         if isinstance(event, engine.EvidenceAttached) and isinstance(given, engine.PhotoInput):
-            await repo.add_evidence(assessment.id, event.question, channel, given.ref)
+            await uow.assessments.add_evidence(assessment.id, event.question, channel, given.ref)
     await _sync_subject(turn, assessment, changed)
     replies = turn.render.events(pack, events, _result_next(turn))
     submitted = next((e for e in events if isinstance(e, engine.AssessmentSubmitted)), None)
     if submitted is not None:
-        await _submitted(service, turn, assessment, submitted.result)
-        turn.replies.extend(replies)
-        await back_to_menu(service, turn)
-    elif any(isinstance(e, engine.AssessmentPaused) for e in events):
-        turn.replies.extend(replies)
-        await back_to_menu(service, turn)
-    else:
-        turn.replies.extend(replies)
+        await _submitted(turn, assessment, submitted.result)
+    turn.replies.extend(replies)
+    if submitted is not None or any(isinstance(e, engine.AssessmentPaused) for e in events):
+        return MENU
+    return None
 
 
 def _result_next(turn: Turn) -> str:
@@ -432,20 +421,15 @@ def _result_next(turn: Turn) -> str:
     return "result-next-collaborator"
 
 
-async def _submitted(
-    service: ChatService, turn: Turn, assessment: Assessment, result: ScoreResult
-) -> None:
-    from bot.flows.review import change_status
-
+async def _submitted(turn: Turn, assessment: Assessment, result: ScoreResult) -> None:
     await change_status(
-        service,
         turn,
         assessment,
         "submit",
         total=result.total,
         passed=result.passed,
         score=result.model_dump(mode="json"),
-        submitted_at=turn.repo.now,
+        submitted_at=turn.uow.now,
     )
 
 
@@ -455,7 +439,7 @@ async def _sync_subject(
     """Profile answers that name the subject also name it in the commune's lists."""
     new = {name: value for name, (_, value) in changed.items() if isinstance(value, str)}
     if assessment.household_id is not None and "head_name" in new:
-        await turn.repo.rename_household(assessment.household_id, new["head_name"])
+        await turn.uow.households.rename(assessment.household_id, new["head_name"])
     if assessment.clan_id is not None:
         values = {}
         if "clan_name" in new:
@@ -463,12 +447,4 @@ async def _sync_subject(
         if "head_name" in new:
             values["head_name"] = new["head_name"]
         if values:
-            await turn.repo.update_clan(assessment.clan_id, **values)
-
-
-SCREENS = {
-    "pick_village": on_pick_village,
-    "pick_draft": on_pick_draft,
-    "clan_member_pick": on_clan_member_pick,
-}
-TEXT_SCREENS = {"clan_members": on_clan_member_text}
+            await turn.uow.households.update_clan(assessment.clan_id, **values)

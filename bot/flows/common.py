@@ -1,32 +1,16 @@
-"""Small pieces every flow uses."""
+"""Small pieces several flows use: where an assessment's subject lives, and how it is named."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from bot.flows.context import Turn
 from conversations.domain import Assessment
 from conversations.permissions import Scope
-
-if TYPE_CHECKING:
-    from bot.service import ChatService, Turn
-
-
-async def back_to_menu(service: ChatService, turn: Turn, notice: str | None = None) -> None:
-    from bot.flows.router import show_menu  # the router imports every flow
-
-    await show_menu(service, turn, notice)
-
-
-async def reshow_screen(service: ChatService, turn: Turn) -> None:
-    from bot.flows.router import reshow
-
-    await reshow(service, turn)
 
 
 async def scope_of(turn: Turn, assessment: Assessment) -> Scope:
     """Where an assessment's subject lives, for permission checks."""
     if assessment.clan_id is not None:
-        villages = await turn.repo.clan_village_ids(assessment.clan_id)
+        villages = await turn.uow.households.clan_village_ids(assessment.clan_id)
     else:
         villages = frozenset({assessment.village_id} if assessment.village_id else set())
     return Scope(
@@ -34,3 +18,20 @@ async def scope_of(turn: Turn, assessment: Assessment) -> Scope:
         village_ids=villages,
         household_id=assessment.household_id,
     )
+
+
+async def label(turn: Turn, assessment: Assessment) -> str:
+    """ "Hộ Nguyễn Văn An — Thôn Sen 1" or "Dòng họ Lê" for lists."""
+    unnamed = turn.say("draft-unnamed")
+    if assessment.household_id is not None:
+        household = await turn.uow.households.get(assessment.household_id)
+        village = (
+            await turn.uow.places.village(assessment.village_id) if assessment.village_id else None
+        )
+        return turn.say(
+            "draft-household",
+            name=(household.head_name if household else "") or unnamed,
+            village=village.name if village else "",
+        )
+    clan = await turn.uow.households.clan(assessment.clan_id) if assessment.clan_id else None
+    return turn.say("draft-clan", name=(clan.name if clan else "") or unnamed)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.flows.common import back_to_menu, reshow_screen
+from bot.flows.context import MENU, RESHOW, Outcome, Service, Turn
+from bot.flows.screens import Choices, ConfirmDeleteScreen, MenuScreen
 from bot.rendering import Reply
 from conversations.permissions import Scope
-
-if TYPE_CHECKING:
-    from bot.service import ChatService, Turn
 
 
 async def _own_scope(turn: Turn) -> Scope | None:
@@ -18,23 +14,23 @@ async def _own_scope(turn: Turn) -> Scope | None:
     return Scope(commune_id=turn.person.commune_id, household_id=turn.household_id)
 
 
-async def show_data(service: ChatService, turn: Turn) -> None:
+async def show_data(service: Service, turn: Turn) -> None:
     """The household's own data; the caller then shows the screen the person was on."""
     scope = await _own_scope(turn)
     if scope is None or not turn.may("see_own_data", scope):
         turn.reply("privacy-households-only")
         return
     assert turn.household_id is not None and turn.person is not None
-    household = await turn.repo.household(turn.household_id)
+    household = await turn.uow.households.get(turn.household_id)
     assert household is not None
-    village = await turn.repo.village(household.village_id)
+    village = await turn.uow.places.village(household.village_id)
     lines = [
         turn.say("privacy-data-title"),
         turn.say("privacy-data-name", name=household.head_name),
         turn.say("privacy-data-village", village=village.name if village else ""),
         turn.say("privacy-data-phone", phone=household.phone or turn.person.phone or "—"),
     ]
-    assessment = await turn.repo.assessment_for(
+    assessment = await turn.uow.assessments.for_subject(
         "household", household.id, "household", service.year()
     )
     if assessment is not None:
@@ -54,49 +50,47 @@ async def show_data(service: ChatService, turn: Turn) -> None:
     turn.replies.append(Reply("\n".join(lines)))
 
 
-async def ask_delete(service: ChatService, turn: Turn) -> bool:
+async def ask_delete(service: Service, turn: Turn) -> bool:
     """Ask to confirm; False (with a refusal said) when this person has no data of their own.
     The screen the person was on is kept, to go back to it if they keep their data."""
     scope = await _own_scope(turn)
     if scope is None or not turn.may("delete_own_data", scope):
         turn.reply("privacy-households-only")
         return False
-    screen = turn.state.get("screen")
-    if screen == "confirm_delete":  # "/xoa" typed twice: still back to the first screen
-        interrupted = turn.state.get("interrupted")
+    screen = turn.screen
+    if isinstance(screen, ConfirmDeleteScreen):  # "/xoa" typed twice: back to the first screen
+        interrupted = screen.interrupted
     else:
-        interrupted = turn.state if screen not in (None, "menu") else None
-    turn.options(
-        "confirm_delete",
-        turn.say("privacy-delete-confirm"),
-        [("delete", turn.say("privacy-delete-yes")), ("keep", turn.say("privacy-delete-no"))],
-        interrupted=interrupted,
-    )
+        interrupted = None if isinstance(screen, MenuScreen) else screen
+    options = [
+        ("delete", turn.say("privacy-delete-yes")),
+        ("keep", turn.say("privacy-delete-no")),
+    ]
+    choices = Choices.of(turn.say("privacy-delete-confirm"), options)
+    turn.offer(ConfirmDeleteScreen(choices=choices, interrupted=interrupted))
     return True
 
 
-async def on_confirm(service: ChatService, turn: Turn, key: str) -> None:
+async def on_confirm(
+    service: Service, turn: Turn, screen: ConfirmDeleteScreen, key: str
+) -> Outcome:
     if key != "delete" or turn.household_id is None:
-        interrupted = turn.state.get("interrupted")
-        if not interrupted:
-            await back_to_menu(service, turn)
-            return
+        if screen.interrupted is None:
+            return MENU
         # Kept: back to the question or list "/xoa" interrupted; a newer counter makes the
         # confirmation's buttons stale.
-        turn.state = {**interrupted, "n": int(turn.state.get("n", 0)) + 1}
-        await reshow_screen(service, turn)
-        return
+        turn.chat.n += 1
+        turn.show(screen.interrupted)
+        return RESHOW
     # Free-text answers may name people; numbers and choices stay for anonymous counts.
     text_questions = {
         q.name for pack in service.packs for q in pack.questions() if q.type == "text"
     }
-    await turn.repo.forget_household(turn.household_id, sorted(text_questions))
+    await turn.uow.households.forget(turn.household_id, sorted(text_questions))
     turn.person = None
     turn.household_id = None
     # Nothing of the screen it was on (the name typed in, a question); the counter stays so
     # an older button is still recognised as stale.
-    turn.state = {"lang": turn.lang, "n": int(turn.state.get("n", 0))}
+    turn.show(None)
     turn.reply("privacy-deleted")
-
-
-SCREENS = {"confirm_delete": on_confirm}
+    return None

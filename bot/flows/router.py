@@ -1,34 +1,55 @@
-"""Which flow a message belongs to, and the main menu of each role."""
+"""Which flow a message belongs to: the one module that knows every screen.
+
+A command is answered on every screen; anything else goes to the reaction of the screen the
+chat is on (a list's chosen option, typed text, an assessment's input). A reaction returns
+what comes next (`ToMenu`, `Reshow` or None when it showed its next screen itself), and the
+router shows it.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from bot.flows import assessment, join, privacy, review
-from bot.i18n import LOCALES
+from bot.commands import DELETE, HELP, MENU, MY_DATA, REPORT
+from bot.flows import assessment, join, menu, privacy, review
+from bot.flows.context import Outcome, Reshow, Service, ToMenu, Turn
+from bot.flows.join import looks_like_code
+from bot.flows.screens import (
+    JOINING,
+    AssessmentScreen,
+    ClanMemberPickScreen,
+    ClanMembersScreen,
+    CommentScreen,
+    ConfirmDeleteScreen,
+    DecisionDateScreen,
+    DecisionNumberScreen,
+    DuplicatesScreen,
+    ItemScreen,
+    JoinConsentScreen,
+    JoinHeadNameScreen,
+    JoinNameScreen,
+    JoinPhoneScreen,
+    JoinVillageConfirmScreen,
+    JoinVillageScreen,
+    Listing,
+    MenuScreen,
+    OptionScreen,
+    PickDraftScreen,
+    PickVillageScreen,
+    QueueScreen,
+    TextScreen,
+)
 from bot.rendering import Reply
 
-if TYPE_CHECKING:
-    from bot.service import ChatService, Turn
 
-# Commands in both languages; Vietnamese ones without diacritics, as typed on a phone.
-HELP = {"/help", "/huongdan", "/trogiup"}
-MENU = {"/start", "/menu"}
-MY_DATA = {"/dulieu", "/mydata"}
-DELETE = {"/xoa", "/xoadulieu", "/delete"}
-REPORT = {"/baocao", "/report"}
-
-
-async def dispatch(service: ChatService, turn: Turn) -> None:
+async def dispatch(service: Service, turn: Turn) -> None:
     inbound = turn.inbound
     text = inbound.text.strip() if inbound.kind in ("text", "contact") else ""
     command, _, payload = text.partition(" ") if text.startswith("/") else ("", "", "")
     command = command.lower().split("@")[0]  # "/start@hoctap_bot" in groups
     payload = payload.strip()
-    screen = turn.state.get("screen", "menu")
+    screen = turn.screen
 
     if inbound.kind == "callback" and inbound.data.startswith("x:") and turn.person is not None:
-        await report(service, turn, inbound.data)  # a digest's buttons: another period, exports
+        await menu.report(service, turn, inbound.data)  # a digest's buttons: another period
         return
     # A command is answered on every screen; then the screen it interrupted is shown again,
     # so a question or a list waiting for an answer is never lost (nor answered by it).
@@ -37,33 +58,20 @@ async def dispatch(service: ChatService, turn: Turn) -> None:
         await reshow(service, turn)
         return
     if turn.person is None:
-        if command in MY_DATA | DELETE:
-            if command in DELETE:
-                # Joining half done: the name typed in is all there is, and it goes too.
-                turn.state = {k: turn.state[k] for k in ("lang", "n") if k in turn.state}
-            turn.reply("privacy-nothing-stored")
-            await reshow(service, turn)
-        elif command in REPORT:
-            turn.reply("report-not-allowed")
-            await reshow(service, turn)
-        elif command and not payload and screen.startswith("join_"):
-            # "/menu" or an unknown command while joining: the joining step again.
-            await reshow(service, turn)
-        else:
-            await join.unregistered(service, turn, command, payload, text)
+        await _unregistered(service, turn, command, payload, text)
         return
     if turn.person.disabled:
         turn.reply("account-disabled")
         return
     if command in MENU:
         if payload:
-            await join.open_invite(service, turn, payload)
-        elif screen == "assessment":
+            await settle(service, turn, await join.open_invite(service, turn, payload))
+        elif isinstance(screen, AssessmentScreen):
             # Opening the bot again mid-questionnaire must not lose the place.
             turn.reply("assessment-resumed")
-            await assessment.resume(service, turn)
+            await settle(service, turn, await assessment.resume(service, turn, screen))
         else:
-            await show_menu(service, turn)
+            await menu.show(service, turn)
         return
     if command in MY_DATA:
         await privacy.show_data(service, turn)
@@ -74,50 +82,147 @@ async def dispatch(service: ChatService, turn: Turn) -> None:
             await reshow(service, turn)
         return
     if command in REPORT:
-        await report(service, turn, payload)
+        await menu.report(service, turn, payload)
         await reshow(service, turn)
         return
     if command:
         turn.reply("command-unknown")
         await reshow(service, turn)
         return
+    if screen is None:
+        await menu.show(service, turn)
+        return
+    await settle(service, turn, await react(service, turn, screen))
 
-    handler = SCREENS.get(screen)
-    if screen == "assessment":
-        await assessment.handle_input(service, turn)
-    elif handler is not None and turn.state.get("options") is not None:
+
+async def _unregistered(
+    service: Service, turn: Turn, command: str, payload: str, text: str
+) -> None:
+    """Someone the bot does not know yet: an invite, the next step of joining, or how to
+    join."""
+    screen = turn.screen
+    joining = isinstance(screen, JOINING)
+    if command in MY_DATA | DELETE:
+        if command in DELETE:
+            # Joining half done: the name typed in is all there is, and it goes too.
+            turn.show(None)
+        turn.reply("privacy-nothing-stored")
+        await reshow(service, turn)
+    elif command in REPORT:
+        turn.reply("report-not-allowed")
+        await reshow(service, turn)
+    elif command == "/start" and payload:
+        await settle(service, turn, await join.open_invite(service, turn, payload))
+    elif command and not payload and joining:
+        # "/menu" or an unknown command while joining: the joining step again.
+        await reshow(service, turn)
+    elif screen is not None and joining:
+        await settle(service, turn, await react(service, turn, screen))
+    elif text and not command and looks_like_code(text):
+        # Zalo has no start payload: people type the code printed under the QR.
+        await settle(service, turn, await join.open_invite(service, turn, text))
+    else:
+        turn.reply("not-registered")
+
+
+async def react(
+    service: Service, turn: Turn, screen: OptionScreen | TextScreen | AssessmentScreen
+) -> Outcome:
+    """The screen's reaction to what was sent: a list's option, typed text, an answer."""
+    if isinstance(screen, AssessmentScreen):
+        return await assessment.handle_input(service, turn, screen)
+    if isinstance(screen, Listing):
         key = turn.chosen_option()
         if key is None:
             turn.repeat_options()
-        else:
-            await handler(service, turn, key)
-    elif screen in TEXT_SCREENS:
-        await TEXT_SCREENS[screen](service, turn)
-    else:
-        await show_menu(service, turn)
+            return None
+        return await _choose(service, turn, screen, key)
+    return await _typed(service, turn, screen)
 
 
-async def reshow(service: ChatService, turn: Turn) -> None:
+async def _choose(service: Service, turn: Turn, screen: OptionScreen, key: str) -> Outcome:
+    match screen:
+        case MenuScreen():
+            return await menu.on_choice(service, turn, key)
+        case PickVillageScreen():
+            return await assessment.on_pick_village(service, turn, key)
+        case PickDraftScreen():
+            return await assessment.on_pick_draft(service, turn, key)
+        case ClanMemberPickScreen():
+            return await assessment.on_clan_member_pick(service, turn, screen, key)
+        case JoinConsentScreen():
+            return await join.on_consent(service, turn, screen, key)
+        case JoinVillageConfirmScreen():
+            return await join.on_village_confirm(service, turn, screen, key)
+        case JoinVillageScreen():
+            return await join.on_village(service, turn, screen, key)
+        case QueueScreen():
+            return await review.on_queue(service, turn, screen, key)
+        case ItemScreen():
+            return await review.on_item(service, turn, screen, key)
+        case DuplicatesScreen():
+            return await review.on_duplicates(service, turn, key)
+        case ConfirmDeleteScreen():
+            return await privacy.on_confirm(service, turn, screen, key)
+
+
+async def _typed(service: Service, turn: Turn, screen: TextScreen) -> Outcome:
+    match screen:
+        case JoinNameScreen():
+            return await join.on_name(service, turn, screen)
+        case JoinHeadNameScreen():
+            return await join.on_head_name(service, turn, screen)
+        case JoinPhoneScreen():
+            return await join.on_phone(service, turn, screen)
+        case ClanMembersScreen():
+            return await assessment.on_clan_member_text(service, turn, screen)
+        case CommentScreen():
+            return await review.on_comment(service, turn, screen)
+        case DecisionNumberScreen():
+            return await review.on_decision_number(service, turn, screen)
+        case DecisionDateScreen():
+            return await review.on_decision_date(service, turn, screen)
+
+
+async def settle(service: Service, turn: Turn, outcome: Outcome) -> None:
+    """Show what a reaction said comes next."""
+    if isinstance(outcome, ToMenu):
+        await menu.show(service, turn, outcome.notice)
+    elif isinstance(outcome, Reshow):
+        await reshow(service, turn)
+
+
+async def reshow(service: Service, turn: Turn) -> None:
     """Show the current question, list or request again, changing nothing else."""
-    screen = turn.state.get("screen")
-    if screen is None or (turn.person is None and not screen.startswith("join_")):
+    screen = turn.screen
+    if screen is None or (turn.person is None and not isinstance(screen, JOINING)):
         return
-    if screen == "assessment":
-        await assessment.resume(service, turn)
-    elif turn.state.get("options") is not None:
+    if isinstance(screen, AssessmentScreen):
+        await settle(service, turn, await assessment.resume(service, turn, screen))
+    elif isinstance(screen, Listing):
         turn.replies.append(turn.options_reply())
-    elif screen in TEXT_SCREENS:
+    else:
         turn.replies.append(text_prompt(service, turn, screen))
 
 
-def text_prompt(service: ChatService, turn: Turn, screen: str) -> Reply:
+def text_prompt(service: Service, turn: Turn, screen: TextScreen) -> Reply:
     """What a screen waiting for typed text asked, to ask it again."""
-    if screen == "ask_comment":
-        return Reply(turn.say(f"ask-{turn.state.get('transition', 'return')}-comment"))
-    if screen == "decision_date":
-        return Reply(turn.say("ask-decision-date", today=service.local_now().strftime("%d/%m/%Y")))
-    message_id = TEXT_PROMPTS.get(screen, "menu-reply")
-    return Reply(turn.say(message_id), request_contact=screen == "join_phone")
+    match screen:
+        case JoinNameScreen():
+            return Reply(turn.say("join-ask-name"))
+        case JoinHeadNameScreen():
+            return Reply(turn.say("join-ask-head-name"))
+        case JoinPhoneScreen():
+            return Reply(turn.say("join-ask-phone"), request_contact=True)
+        case ClanMembersScreen():
+            return Reply(turn.say("clan-members-ask"))
+        case CommentScreen():
+            return Reply(turn.say(f"ask-{screen.transition}-comment"))
+        case DecisionNumberScreen():
+            return Reply(turn.say("ask-decision-number-again"))
+        case DecisionDateScreen():
+            today = service.local_now().strftime("%d/%m/%Y")
+            return Reply(turn.say("ask-decision-date", today=today))
 
 
 def help_reply(turn: Turn) -> Reply:
@@ -134,97 +239,3 @@ def help_reply(turn: Turn) -> Reply:
         lines.append(turn.say("help-command-report"))
     lines.append(turn.say("help-command-help"))
     return Reply("\n".join(lines))
-
-
-async def report(service: ChatService, turn: Turn, period: str) -> None:
-    if service.report_hook is None or turn.person is None or turn.person.role != "chair":
-        turn.reply("report-not-allowed")
-        return
-    turn.replies.extend(await service.report_hook(turn, period))
-
-
-# --- the main menu ----------------------------------------------------------------------
-
-
-async def show_menu(service: ChatService, turn: Turn, notice: str | None = None) -> None:
-    person = turn.person
-    assert person is not None
-    if notice:
-        turn.reply(notice)
-    options: list[tuple[str, str]] = []
-    year = service.year()
-    repo = turn.repo
-    if person.role == "household":
-        options += await assessment.household_options(service, turn)
-        options += [("mydata", turn.say("menu-mydata")), ("delete", turn.say("menu-delete"))]
-    elif person.role == "collaborator":
-        drafts = await repo.drafts_by(person.id)
-        assert person.commune_id is not None
-        waiting = await repo.count_with_status(
-            person.commune_id, year, ["submitted"], village_id=person.village_id
-        )
-        returned = await repo.count_with_status(
-            person.commune_id, year, ["returned"], village_id=person.village_id
-        )
-        options += [("household", turn.say("menu-household")), ("clan", turn.say("menu-clan"))]
-        if drafts:  # "(0)" would offer nothing to continue
-            options.append(("continue", turn.say("menu-continue", count=len(drafts))))
-        options.append(("verify", turn.say("menu-verify", count=waiting)))
-        if returned:
-            options.append(("returned", turn.say("menu-returned", count=returned)))
-        options.append(("duplicates", turn.say("menu-duplicates")))
-    elif person.role == "chair":
-        assert person.commune_id is not None
-        counts = {
-            status: await repo.count_with_status(person.commune_id, year, [status])
-            for status in ("verified", "proposed", "rejected")
-        }
-        options += [
-            ("propose", turn.say("menu-propose", count=counts["verified"])),
-            ("proposed", turn.say("menu-proposed", count=counts["proposed"])),
-            ("decide", turn.say("menu-decide", count=counts["proposed"])),
-            ("rejected", turn.say("menu-rejected", count=counts["rejected"])),
-        ]
-        if service.report_hook is not None:
-            options.append(("report", turn.say("menu-report")))
-    options.append(("language", turn.say("menu-language")))
-    turn.options("menu", turn.say("menu-title", name=person.name or ""), options)
-
-
-async def on_menu(service: ChatService, turn: Turn, key: str) -> None:
-    if key == "language":
-        turn.render.lang = LOCALES[(LOCALES.index(turn.lang) + 1) % len(LOCALES)]
-        await turn.repo.set_identity_locale(turn.identity.id, turn.lang)
-        await show_menu(service, turn, "language-changed")
-    elif key == "mydata":
-        await privacy.show_data(service, turn)
-        await show_menu(service, turn)
-    elif key == "delete":
-        if not await privacy.ask_delete(service, turn):
-            await show_menu(service, turn)
-    elif key == "report":
-        await report(service, turn, "")
-    elif key in assessment.MENU_KEYS:
-        await assessment.on_menu(service, turn, key)
-    elif key in review.MENU_KEYS:
-        await review.on_menu(service, turn, key)
-    else:
-        await show_menu(service, turn)
-
-
-SCREENS = {
-    "menu": on_menu,
-    **assessment.SCREENS,
-    **join.SCREENS,
-    **review.SCREENS,
-    **privacy.SCREENS,
-}
-TEXT_SCREENS = {**assessment.TEXT_SCREENS, **join.TEXT_SCREENS, **review.TEXT_SCREENS}
-# What each screen waiting for typed text asks (the two needing arguments are in text_prompt).
-TEXT_PROMPTS = {
-    "join_name": "join-ask-name",
-    "join_head_name": "join-ask-head-name",
-    "join_phone": "join-ask-phone",
-    "clan_members": "clan-members-ask",
-    "decision_number": "ask-decision-number-again",
-}

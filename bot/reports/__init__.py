@@ -3,11 +3,11 @@ the outbox that delivers them exactly once, and XLSX/CSV exports.
 
 For the chat service: `make_report_hook` (the `report_hook` of ChatService: /baocao, /report
 and buttons whose data starts with "x:"), or `report_command` / `report_callback` /
-`digest_replies` with an App. For bot.channels: `bot.reports.runner.run_reports`.
+`digest_replies` with the `Reports`. bot.bootstrap builds the `Reports` (once), the
+`ReportScheduler` and the `OutboxWorker`; bot.channels runs the last two beside the channels.
 """
 
 from bot.reports.chat import (
-    REPORT_COMMANDS,
     digest_replies,
     is_report_callback,
     make_report_hook,
@@ -17,7 +17,6 @@ from bot.reports.chat import (
 )
 
 __all__ = [
-    "REPORT_COMMANDS",
     "digest_replies",
     "is_report_callback",
     "make_report_hook",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bot.reports import formatting as fmt
 from bot.reports.digest import reference_target
-from storage.reports import CommuneProgress
+from storage.progress import CommuneProgress
 
 Translate = Callable[..., str]
 

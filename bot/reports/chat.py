@@ -1,28 +1,25 @@
 """What the chat service calls for reports: `/baocao` (`/report`) and the report buttons.
 
-`make_report_hook(reports)` is the `ChatService(report_hook=...)` the lead wires in
-(bot/bootstrap.py); it answers inside the service's own transaction. `digest_replies`,
-`report_command` and `report_callback` are the same for callers holding an `App` and a person.
+`make_report_hook(reports)` is the `ChatService(report_hook=...)` that bot/bootstrap.py wires
+in; it answers inside the service's own transaction. `digest_replies`, `report_command` and
+`report_callback` are the same for callers holding the `Reports` and a person.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.commands import REPORT
 from bot.rendering import Reply, button_int
 from bot.reports.periods import PERIOD_KINDS, PeriodKind
 from bot.reports.service import CALLBACK_PREFIX, Reports, may_see
 from conversations.domain import Person
 from conversations.text import fold
+from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
-    from bot.service import Turn
+    from bot.service import ReportHook, Turn
 
-REPORT_COMMANDS = frozenset({"/baocao", "/report"})
 # The earliest year a report button may ask for (the movement's yearly titles began later).
 MIN_REPORT_YEAR = 2000
 
@@ -51,7 +48,7 @@ _PERIOD_WORDS: dict[str, PeriodKind] = {
 def parse_period(text: str) -> PeriodKind | None:
     """The period asked for in "/baocao tháng" or just "tháng" (nothing: the last 7 days)."""
     words = text.strip().split(maxsplit=1)
-    if words and words[0].lower().split("@")[0] in REPORT_COMMANDS:
+    if words and words[0].lower().split("@")[0] in REPORT:
         words = words[1:]
     return _PERIOD_WORDS.get(fold(words[0]) if words else "")
 
@@ -76,11 +73,11 @@ async def answer(
     *,
     buttons: bool = True,
     chart: bool | None = None,
-    session: AsyncSession | None = None,
+    uow: UnitOfWork | None = None,
 ) -> list[Reply]:
     """/baocao with what followed it ("tháng"), or a report button's data ("x:…")."""
     if is_report_callback(text):
-        return await _callback(reports, person, text, lang, buttons, chart, session)
+        return await _callback(reports, person, text, lang, buttons, chart, uow)
     refusal = _refusal(reports, person, lang)
     if refusal is not None:
         return refusal
@@ -94,7 +91,7 @@ async def answer(
         lang,
         buttons=buttons,
         chart=buttons if chart is None else chart,
-        session=session,
+        uow=uow,
     )
 
 
@@ -105,7 +102,7 @@ async def _callback(
     lang: str,
     buttons: bool,
     chart: bool | None,
-    session: AsyncSession | None,
+    uow: UnitOfWork | None,
 ) -> list[Reply]:
     """ "x:d:<commune>:<period>" another period, "x:e:<commune>:<year>" the assessment list
     as XLSX, "x:s:<commune>:<year>" the yearly summary as XLSX."""
@@ -124,17 +121,14 @@ async def _callback(
             lang,
             buttons=buttons,
             chart=buttons if chart is None else chart,
-            session=session,
+            uow=uow,
         )
     # Only years a report can cover: the buttons carry this year or an earlier one; a forged
     # year past the calendar (99999) would crash the period arithmetic.
     year = button_int(argument, maximum=reports.year() + 1)
     if what in ("e", "s") and year is not None and year >= MIN_REPORT_YEAR:
-        return await reports.export_reply(what, commune_id, year, lang, session)
+        return await reports.export_reply(what, commune_id, year, lang, uow)
     return stale
-
-
-ReportHook = Callable[["Turn", str], Awaitable[list[Reply]]]
 
 
 def make_report_hook(reports: Reports) -> ReportHook:
@@ -153,14 +147,15 @@ def make_report_hook(reports: Reports) -> ReportHook:
             turn.lang,
             buttons=turn.render.buttons,
             chart=chart,
-            session=turn.repo.s,
+            # The report queries are SQL: on another unit of work they open their own.
+            uow=turn.uow if isinstance(turn.uow, UnitOfWork) else None,
         )
 
     return hook
 
 
 async def digest_replies(
-    app: App,
+    reports: Reports,
     person: Person,
     period: PeriodKind = "week",
     lang: str = "vi",
@@ -170,18 +165,18 @@ async def digest_replies(
 ) -> list[Reply]:
     """The chair's digest for their commune, now, for `period` (day, week, month, year).
     `buttons`: the channel has inline buttons (Telegram); `chart`: it can take a photo."""
-    return await answer(Reports.from_app(app), person, period, lang, buttons=buttons, chart=chart)
+    return await answer(reports, person, period, lang, buttons=buttons, chart=chart)
 
 
 async def report_command(
-    app: App, person: Person, text: str, lang: str = "vi", *, buttons: bool = True
+    reports: Reports, person: Person, text: str, lang: str = "vi", *, buttons: bool = True
 ) -> list[Reply]:
     """ "/baocao", "/baocao tháng", "/report year": the digest for that period."""
-    return await answer(Reports.from_app(app), person, text, lang, buttons=buttons)
+    return await answer(reports, person, text, lang, buttons=buttons)
 
 
 async def report_callback(
-    app: App, person: Person, data: str, lang: str = "vi", *, buttons: bool = True
+    reports: Reports, person: Person, data: str, lang: str = "vi", *, buttons: bool = True
 ) -> list[Reply]:
     """A report button's data ("x:…")."""
-    return await answer(Reports.from_app(app), person, data, lang, buttons=buttons)
+    return await answer(reports, person, data, lang, buttons=buttons)

@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.delivery import Channel
 from bot.reports.periods import PERIOD_KINDS, on_demand, parse_clock, parse_day_month
 from bot.reports.scheduler import default_times, times_for
 from bot.reports.service import Reports, slug
-from storage import places
-from storage.reports import (
-    CommuneRef,
-    Outbox,
-    OutboxItem,
-    Schedule,
-    chairs_by_commune,
-    enqueue,
-    schedules,
-    set_schedule,
-)
+from bot.reports.worker import OutboxWorker
+from bot.settings import Settings
+from storage.db import Database
+from storage.outbox import OutboxItem
+from storage.places import CommuneRef, PlaceError
+from storage.schedules import Schedule
 
-if TYPE_CHECKING:
-    from bot.bootstrap import App
+
+class App(Protocol):
+    """What these commands use of bot.bootstrap's App (which this module must not import:
+    the bootstrap builds the reports)."""
+
+    settings: Settings
+    db: Database
+    reports: Reports
+
+    def outbox_worker(self, channels: Mapping[str, Channel]) -> OutboxWorker: ...
+
+    def open_senders(self) -> AbstractAsyncContextManager[dict[str, Channel]]: ...
+
 
 WithApp = Callable[[Callable[[Any, argparse.Namespace], Any]], Callable[[argparse.Namespace], int]]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -38,12 +46,12 @@ def _error(message: str) -> int:
 
 async def _commune(app: App, args: argparse.Namespace) -> CommuneRef | None:
     """The commune named by --commune (and --province when the name is not unique)."""
-    async with app.db.session() as session:
+    async with app.db.unit_of_work(app.reports.now()) as uow:
         try:
-            commune, province = await places.find_commune(
-                session, args.commune, getattr(args, "province", None)
+            commune, province = await uow.places.find_commune(
+                args.commune, getattr(args, "province", None)
             )
-        except places.PlaceError as err:
+        except PlaceError as err:
             _error(f"error: {err}")
             return None
     return CommuneRef(commune.id, commune.name, commune.province_id, province)
@@ -57,17 +65,17 @@ def _output(args: argparse.Namespace, default: str) -> Path:
 
 
 async def _export(app: App, args: argparse.Namespace) -> int:
-    reports = Reports.from_app(app)
+    reports = app.reports
     year = args.year or reports.year()
     if args.commune is None:
         if args.province is None:
             return _error("Give --commune (xlsx or csv) or --province (csv).")
         if args.format != "csv":
             return _error("A province is exported as CSV only: add --format csv.")
-        async with app.db.session() as session:
+        async with app.db.unit_of_work(reports.now()) as uow:
             try:
-                province = await places.find_province(session, args.province)
-            except places.PlaceError as err:
+                province = await uow.places.find_province(args.province)
+            except PlaceError as err:
                 return _error(f"error: {err}")
         path = _output(args, f"danh-sach-{slug(province[1])}-{year}.csv")
         # utf-8-sig: Excel on Windows opens the file as UTF-8 only with the BOM.
@@ -92,7 +100,7 @@ async def _export(app: App, args: argparse.Namespace) -> int:
 
 
 async def _summary(app: App, args: argparse.Namespace) -> int:
-    reports = Reports.from_app(app)
+    reports = app.reports
     commune = await _commune(app, args)
     if commune is None:
         return 1
@@ -108,7 +116,7 @@ async def _summary(app: App, args: argparse.Namespace) -> int:
 
 
 async def _digest_show(app: App, args: argparse.Namespace) -> int:
-    reports = Reports.from_app(app)
+    reports = app.reports
     commune = await _commune(app, args)
     if commune is None:
         return 1
@@ -125,7 +133,7 @@ async def _digest_show(app: App, args: argparse.Namespace) -> int:
 
 async def _digest_run(app: App, args: argparse.Namespace) -> int:
     """Queue the digest for the commune's chairs now (and send it, with --send)."""
-    reports = Reports.from_app(app)
+    reports = app.reports
     commune = await _commune(app, args)
     if commune is None:
         return 1
@@ -133,18 +141,16 @@ async def _digest_run(app: App, args: argparse.Namespace) -> int:
     period = on_demand(args.period, now, reports.tz)
     # One run per minute and period: running the command twice by mistake sends nothing more.
     stamp = now.astimezone(reports.tz).strftime("%Y-%m-%dT%H:%M")
-    async with app.db.session() as session:
-        chairs = (await chairs_by_commune(session)).get(commune.id, [])
+    async with app.db.unit_of_work(now) as uow:
+        chairs = (await uow.people.chairs_by_commune()).get(commune.id, [])
         queued = 0
         for person in chairs:
-            new = await enqueue(
-                session,
+            new = await uow.outbox.enqueue(
                 key=f"digest:{period.kind}:run-{stamp}:c{commune.id}:p{person}",
                 kind="digest",
                 person_id=person,
                 commune_id=commune.id,
                 payload=period.payload(),
-                now=now,
             )
             queued += new is not None
     if not chairs:
@@ -153,13 +159,13 @@ async def _digest_run(app: App, args: argparse.Namespace) -> int:
     if not args.send:
         print("The running bot sends them within seconds; follow with: hoctap outbox list")
         return 0
-    from bot.reports.runner import make_worker, open_senders
-
-    async with open_senders(app) as senders:
+    async with app.open_senders() as senders:
         if not senders:
             return _error("No channel token is set (TELEGRAM_BOT_TOKEN, ZALO_BOT_TOKEN).")
-        await make_worker(app, senders).run_until_idle()
-    _print_items(await Outbox(app.db).list(commune_id=commune.id, limit=len(chairs)), reports.tz)
+        await app.outbox_worker(senders).run_until_idle()
+    async with app.db.unit_of_work(reports.now()) as uow:
+        items = await uow.outbox.list(commune_id=commune.id, limit=len(chairs))
+    _print_items(items, reports.tz)
     return 0
 
 
@@ -183,12 +189,12 @@ def _schedule_text(times: Any, tz: ZoneInfo, now: Any) -> str:
 
 
 async def _digest_schedule(app: App, args: argparse.Namespace) -> int:
-    reports = Reports.from_app(app)
+    reports = app.reports
     commune = await _commune(app, args)
     if commune is None:
         return 1
-    async with app.db.session() as session:
-        current = (await schedules(session)).get(commune.id)
+    async with app.db.unit_of_work(reports.now()) as uow:
+        current = (await uow.schedules.digests()).get(commune.id)
     changes = (args.weekday, args.time, args.daily_from, args.daily_to, args.no_daily, args.off)
     if any(c not in (None, False) for c in changes) or args.on:
         defaults = default_times(app.settings)
@@ -214,8 +220,8 @@ async def _digest_schedule(app: App, args: argparse.Namespace) -> int:
             daily_from=daily_from,
             daily_to=daily_to,
         )
-        async with app.db.session() as session:
-            await set_schedule(session, commune.id, schedule, reports.now())
+        async with app.db.unit_of_work(reports.now()) as uow:
+            await uow.schedules.set_digest(commune.id, schedule)
         current = schedule
     times = times_for(default_times(app.settings), current)
     print(f"{commune.name}: {_schedule_text(times, reports.tz, reports.now())}")
@@ -243,15 +249,15 @@ def _print_items(items: list[OutboxItem], tz: ZoneInfo) -> None:
 
 
 async def _outbox_list(app: App, args: argparse.Namespace) -> int:
-    outbox = Outbox(app.db)
     commune_id = None
     if args.commune:
         commune = await _commune(app, args)
         if commune is None:
             return 1
         commune_id = commune.id
-    items = await outbox.list(status=args.status, commune_id=commune_id, limit=args.limit)
-    counts = await outbox.counts()
+    async with app.db.unit_of_work(app.reports.now()) as uow:
+        items = await uow.outbox.list(status=args.status, commune_id=commune_id, limit=args.limit)
+        counts = await uow.outbox.counts()
     print("Outbox: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty"))
     if items:
         _print_items(items, ZoneInfo(app.settings.timezone))
@@ -259,8 +265,9 @@ async def _outbox_list(app: App, args: argparse.Namespace) -> int:
 
 
 async def _outbox_retry(app: App, args: argparse.Namespace) -> int:
-    reports = Reports.from_app(app)
-    count = await Outbox(app.db).requeue(args.ids, reports.now())
+    reports = app.reports
+    async with app.db.unit_of_work(reports.now()) as uow:
+        count = await uow.outbox.requeue(args.ids, reports.now())
     print(f"Requeued {count} push(es).")
     return 0 if count else 1
 

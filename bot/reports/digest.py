@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.reports import formatting as fmt
 from bot.reports.periods import Period
-from storage.reports import CommuneProgress, Counts, VillageProgress
+from storage.progress import CommuneProgress, Counts, VillageProgress
 
 Translate = Callable[..., str]
 

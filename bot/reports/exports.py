@@ -22,12 +22,14 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports import formatting as fmt
 from conversations.packs import CriteriaPack
 from conversations.text import fold
-from storage.reports import CommuneProgress, Counts, ExportRow
+from storage.exports import ExportRow
+from storage.progress import CommuneProgress, Counts
 
 Translate = Callable[..., str]
 PackLookup = Callable[[str, str], CriteriaPack | None]
@@ -161,7 +163,7 @@ class _Sheet:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
     def add(self, values: Sequence[Any], *, bold: bool = False) -> None:
         self.row += 1
@@ -388,7 +390,7 @@ def assessments_workbook(
     """One sheet per title, the list proposed for recognition, a summary per village."""
     subheading = _subheading(ctx, progress)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     for title in ("household", "clan"):
         chosen = [r for r in rows if r.title == title]
         heading = ctx.say(f"export-heading-{title}", year=str(progress.year))
@@ -404,7 +406,7 @@ def summary_workbook(progress: CommuneProgress, ctx: ExportContext, due: date) -
     """The yearly summary the commune association sends upward before 15 November: results
     per title against each target year, then households per village, then signatures."""
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = ctx.say("summary-sheet")
     title_columns = _counts_columns(ctx, progress, "summary-col-registered")
     counts_columns = _counts_columns(ctx, progress)
@@ -495,7 +497,7 @@ def summary_workbook(progress: CommuneProgress, ctx: ExportContext, due: date) -
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return _save(wb)
 
 
@@ -586,3 +588,10 @@ async def write_csv_stream(
         count += 1
         writer.writerow(csv_row(count, row, ctx, ids))
     return count
+
+
+def _first_sheet(wb: Workbook) -> Worksheet:
+    """The sheet a new workbook starts with."""
+    sheet = wb.worksheets[0]
+    assert isinstance(sheet, Worksheet)
+    return sheet

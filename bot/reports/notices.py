@@ -11,11 +11,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.rendering import Button, Reply
-from storage.reports import enqueue
+from storage.ports import ChatUnitOfWork
 
 if TYPE_CHECKING:
     from bot.service import Push
-    from storage.repository import Repository
 
 KIND = "notice"
 MAX_KEY = 200
@@ -43,17 +42,15 @@ def reply_from_payload(payload: dict[str, Any]) -> Reply:
     return Reply(str(payload.get("text", "")), rows)
 
 
-async def queue_pushes(repo: Repository, pushes: Sequence[Push]) -> None:
+async def queue_pushes(uow: ChatUnitOfWork, pushes: Sequence[Push]) -> None:
     """One outbox row per push and chat; the same push queued again is ignored."""
     for push in pushes:
         # The service's key names the notice; one person can have it on several chats.
         key = f"{push.key}:{push.channel}:{push.chat_id}"[:MAX_KEY]
-        await enqueue(
-            repo.s,
+        await uow.outbox.enqueue(
             key=key,
             kind=KIND,
             person_id=push.person_id,
             commune_id=None,
             payload=push_payload(push),
-            now=repo.now,
         )

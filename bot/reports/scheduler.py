@@ -28,23 +28,17 @@ from bot.reports.periods import (
 )
 from bot.settings import Settings
 from storage.db import Database
-from storage.reports import (
-    IdleDraft,
-    Schedule,
-    chairs_by_commune,
-    enqueue,
-    existing_keys,
-    idle_drafts,
-    record_draft_reminders,
-    schedules,
-)
+from storage.schedules import IdleDraft, Schedule
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
-class Push:
+class ScheduledPush:
+    """An outbox row the scheduler queues: the text is written when it is sent (see
+    Reports.render), unlike the service's `Push`, a message already written for one chat."""
+
     key: str
     kind: str
     person_id: int
@@ -93,10 +87,10 @@ class ReportScheduler:
         now: datetime,
         chairs: dict[int, list[int]],
         commune_schedules: dict[int, Schedule],
-    ) -> list[Push]:
+    ) -> list[ScheduledPush]:
         """Digests and summary reminders whose time came within the catch-up window."""
         due_day = parse_day_month(self.settings.summary_due)
-        pushes: list[Push] = []
+        pushes: list[ScheduledPush] = []
         for commune_id, people in chairs.items():
             times = times_for(self.defaults, commune_schedules.get(commune_id))
             if times is None:
@@ -107,7 +101,7 @@ class ReportScheduler:
                 period = ending_at(kind, at, self.tz)
                 stamp = at.astimezone(self.tz).date().isoformat()
                 pushes += [
-                    Push(
+                    ScheduledPush(
                         f"digest:{kind}:{stamp}:c{commune_id}:p{person}",
                         "digest",
                         person,
@@ -123,7 +117,7 @@ class ReportScheduler:
                     continue
                 payload = {"year": deadline.year, "due": deadline.isoformat(), "days": days}
                 pushes += [
-                    Push(
+                    ScheduledPush(
                         f"summary-due:{deadline.year}:{days}:c{commune_id}:p{person}",
                         "summary_due",
                         person,
@@ -137,27 +131,25 @@ class ReportScheduler:
     async def tick(self) -> int:
         """Queue whatever is due; returns how many pushes were queued now."""
         now = self.clock().astimezone(UTC)
-        async with self.db.session() as session:
-            chairs = await chairs_by_commune(session)
-            commune_schedules = await schedules(session)
+        async with self.db.unit_of_work(now) as uow:
+            chairs = await uow.people.chairs_by_commune()
+            commune_schedules = await uow.schedules.digests()
         pushes = [
             p for p in self.due_pushes(now, chairs, commune_schedules) if p.key not in self._queued
         ]
         queued = 0
         if pushes:
-            async with self.db.session() as session:
-                known = await existing_keys(session, [p.key for p in pushes])
+            async with self.db.unit_of_work(now) as uow:
+                known = await uow.outbox.existing_keys([p.key for p in pushes])
                 for push in pushes:
                     if push.key in known:
                         continue
-                    new = await enqueue(
-                        session,
+                    new = await uow.outbox.enqueue(
                         key=push.key,
                         kind=push.kind,
                         person_id=push.person_id,
                         commune_id=push.commune_id,
                         payload=push.payload,
-                        now=now,
                     )
                     queued += new is not None
             self._remember(p.key for p in pushes)
@@ -179,14 +171,15 @@ class ReportScheduler:
             return 0
         idle_before = now - timedelta(days=self.settings.draft_idle_days)
         queued = 0
-        async with self.db.session() as session:
-            drafts = await idle_drafts(session, idle_before, self.settings.draft_idle_max_reminders)
+        async with self.db.unit_of_work(now) as uow:
+            drafts = await uow.schedules.idle_drafts(
+                idle_before, self.settings.draft_idle_max_reminders
+            )
             by_person: dict[int, list[IdleDraft]] = {}
             for draft in drafts:
                 by_person.setdefault(draft.person_id, []).append(draft)
             for person_id, items in by_person.items():
-                outbox_id = await enqueue(
-                    session,
+                outbox_id = await uow.outbox.enqueue(
                     key=f"{day_key}:p{person_id}",
                     kind="draft_idle",
                     person_id=person_id,
@@ -195,11 +188,10 @@ class ReportScheduler:
                         "assessments": [d.assessment_id for d in items],
                         "idle_days": self.settings.draft_idle_days,
                     },
-                    now=now,
                 )
                 # Same transaction as the outbox row: counted only if this process queued it.
                 if outbox_id is not None:
-                    await record_draft_reminders(session, outbox_id, items, now)
+                    await uow.schedules.record_draft_reminders(outbox_id, items)
                     queued += 1
         self._remember([day_key])
         return queued

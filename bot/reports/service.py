@@ -1,6 +1,6 @@
 """Reports for commune chairs: digests (text and chart), reminders, and the export files.
 
-Loads with storage.reports, writes with the pure modules beside this one, and renders the
+Loads through a unit of work (storage/uow.py), writes with the pure modules beside this one, and renders the
 outbox's pushes at send time (so a retried digest is written in the recipient's language
 with the figures as they are when it goes out; its period stays the one it was queued for).
 """
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery import Channel
 from bot.i18n import Translator
@@ -36,18 +34,11 @@ from conversations.domain import Person
 from conversations.packs import CriteriaPack
 from conversations.text import fold
 from storage.db import Database
-from storage.reports import (
-    CommuneProgress,
-    OutboxItem,
-    commune_name,
-    commune_progress,
-    drafts_info,
-    export_rows,
-    stream_province_rows,
-)
+from storage.outbox import OutboxItem
+from storage.progress import CommuneProgress
+from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from bot.bootstrap import App
     from bot.service import PackLibrary
 
 Clock = Callable[[], datetime]
@@ -91,10 +82,6 @@ class Reports:
         self.tz = ZoneInfo(settings.timezone)
         self.limits = limits or DigestLimits()
 
-    @classmethod
-    def from_app(cls, app: App) -> Reports:
-        return cls(app.db, app.packs, app.translator, app.settings, app.service.clock)
-
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
@@ -121,24 +108,23 @@ class Reports:
         return ExportContext(self.t, lang, self.tz, self.now(), self._pack)
 
     @contextlib.asynccontextmanager
-    async def _session(self, session: AsyncSession | None) -> AsyncIterator[AsyncSession]:
-        """The caller's transaction when it has one (the chat service answering /baocao holds
-        SQLite's write lock: opening a second transaction would wait for itself), else a
-        short one of our own."""
-        if session is not None:
-            yield session
+    async def _unit_of_work(self, uow: UnitOfWork | None) -> AsyncIterator[UnitOfWork]:
+        """The caller's unit of work when it has one (the chat service answering /baocao
+        holds SQLite's write lock: opening a second transaction would wait for itself), else
+        a short one of our own."""
+        if uow is not None:
+            yield uow
         else:
-            async with self.db.session() as own:
+            async with self.db.unit_of_work(self.now()) as own:
                 yield own
 
     # --- figures ----------------------------------------------------------------------------
 
     async def progress(
-        self, commune_id: int, period: Period, session: AsyncSession | None = None
+        self, commune_id: int, period: Period, uow: UnitOfWork | None = None
     ) -> CommuneProgress:
-        async with self._session(session) as s:
-            return await commune_progress(
-                s,
+        async with self._unit_of_work(uow) as work:
+            return await work.progress.commune(
                 commune_id,
                 period.year,
                 period.start,
@@ -182,10 +168,10 @@ class Reports:
         *,
         buttons: bool = True,
         chart: bool = True,
-        session: AsyncSession | None = None,
+        uow: UnitOfWork | None = None,
     ) -> list[Reply]:
         """The digest text (with report buttons where the channel has them), then the chart."""
-        progress = await self.progress(commune_id, period, session)
+        progress = await self.progress(commune_id, period, uow)
         writer = DigestWriter(self.t, lang, self.tz)
         text = writer.text(progress, period, self.now(), self.limits, hint=not buttons)
         keyboard = self.buttons(commune_id, period.year, lang) if buttons else ()
@@ -210,41 +196,39 @@ class Reports:
         *,
         buttons: bool,
         chart: bool,
-        session: AsyncSession | None = None,
+        uow: UnitOfWork | None = None,
     ) -> list[Reply]:
         period = on_demand(kind, self.now(), self.tz)
-        return await self.digest(
-            commune_id, period, lang, buttons=buttons, chart=chart, session=session
-        )
+        return await self.digest(commune_id, period, lang, buttons=buttons, chart=chart, uow=uow)
 
     # --- files ------------------------------------------------------------------------------
 
     async def export_xlsx(
-        self, commune_id: int, year: int, lang: str = "vi", session: AsyncSession | None = None
+        self, commune_id: int, year: int, lang: str = "vi", uow: UnitOfWork | None = None
     ) -> ReportFile:
-        async with self._session(session) as s:
-            progress = await self.progress(commune_id, self.year_period(year), s)
-            rows = await export_rows(s, commune_id, year)
+        async with self._unit_of_work(uow) as work:
+            progress = await self.progress(commune_id, self.year_period(year), work)
+            rows = await work.exports.commune_rows(commune_id, year)
         ctx = self._export_context(lang)
         data = await asyncio.to_thread(assessments_workbook, rows, progress, ctx)
         return ReportFile(f"danh-sach-{slug(progress.commune)}-{year}.xlsx", data)
 
     async def summary_xlsx(
-        self, commune_id: int, year: int, lang: str = "vi", session: AsyncSession | None = None
+        self, commune_id: int, year: int, lang: str = "vi", uow: UnitOfWork | None = None
     ) -> ReportFile:
-        progress = await self.progress(commune_id, self.year_period(year), session)
+        progress = await self.progress(commune_id, self.year_period(year), uow)
         ctx = self._export_context(lang)
         data = await asyncio.to_thread(summary_workbook, progress, ctx, self.summary_due(year))
         return ReportFile(f"bao-cao-nam-{slug(progress.commune)}-{year}.xlsx", data)
 
     async def export_csv(self, commune_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
-        async with self.db.session() as session:
-            rows = await export_rows(session, commune_id, year)
+        async with self.db.unit_of_work(self.now()) as uow:
+            rows = await uow.exports.commune_rows(commune_id, year)
         return write_csv(rows, out, self._export_context(lang), criteria_ids(self.packs))
 
     async def province_csv(self, province_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
         """Every assessed subject of a province's year, streamed row by row."""
-        rows = stream_province_rows(self.db, province_id, year)
+        rows = self.db.export_province(province_id, year, self.now())
         return await write_csv_stream(
             rows, out, self._export_context(lang), criteria_ids(self.packs)
         )
@@ -255,13 +239,13 @@ class Reports:
         commune_id: int,
         year: int,
         lang: str,
-        session: AsyncSession | None = None,
+        uow: UnitOfWork | None = None,
     ) -> list[Reply]:
         """The XLSX as a document message ("e": assessment list, "s": yearly summary)."""
-        async with self._session(session) as s:
-            commune = await commune_name(s, commune_id)
+        async with self._unit_of_work(uow) as work:
+            commune = await work.places.commune_name(commune_id)
             if what == "s":
-                file = await self.summary_xlsx(commune_id, year, lang, s)
+                file = await self.summary_xlsx(commune_id, year, lang, work)
                 caption = self.t(
                     lang,
                     "report-summary-ready",
@@ -270,7 +254,7 @@ class Reports:
                     due=fmt.day(self.summary_due(year)),
                 )
             else:
-                file = await self.export_xlsx(commune_id, year, lang, s)
+                file = await self.export_xlsx(commune_id, year, lang, work)
                 caption = self.t(lang, "report-export-ready", year=str(year), commune=commune)
         return [Reply(caption, document=(file.filename, file.data))]
 
@@ -299,8 +283,8 @@ class Reports:
         raise ValueError(f"unknown outbox kind {item.kind!r}")
 
     async def _name(self, commune_id: int) -> str:
-        async with self.db.session() as s:
-            return await commune_name(s, commune_id)
+        async with self.db.unit_of_work(self.now()) as uow:
+            return await uow.places.commune_name(commune_id)
 
     async def _summary_reminder(self, item: OutboxItem, lang: str, channel: Channel) -> list[Reply]:
         assert item.commune_id is not None
@@ -327,8 +311,8 @@ class Reports:
 
     async def _draft_reminder(self, item: OutboxItem, lang: str, shown: int = 5) -> list[Reply]:
         ids = [int(i) for i in item.payload.get("assessments", [])]
-        async with self.db.session() as session:
-            drafts = await drafts_info(session, ids)
+        async with self.db.unit_of_work(self.now()) as uow:
+            drafts = await uow.schedules.drafts_info(ids)
         if not drafts:
             return []  # finished meanwhile: nothing to remind
         days = int(item.payload.get("idle_days", self.settings.draft_idle_days))

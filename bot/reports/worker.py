@@ -1,6 +1,7 @@
 """The outbox worker: delivers queued pushes exactly once, or says why it could not.
 
-How a push moves (storage.reports.Outbox has the transactions):
+How a push moves (storage/outbox.py has the statements; `_Steps` below runs each state
+change in a short unit of work of its own):
 
 1. claim: 'pending' -> 'sending' with a lease, committed *before* anything is sent
    (FOR UPDATE SKIP LOCKED on PostgreSQL; one writer at a time on SQLite), so two workers
@@ -18,7 +19,7 @@ A worker that dies leaves its row 'sending'. When the lease expires: if it had n
 the chat (committed just before the first network call), nothing went out and the row is
 simply queued again; otherwise its message may or may not have arrived, so the row is
 reported as 'failed' ("delivery unknown") and never resent behind anyone's back: at most
-once, visibly, rather than twice (see `Outbox.expire_leases`). A graceful stop (the `stop`
+once, visibly, rather than twice (see `OutboxRepository.expire_leases`). A graceful stop (the `stop`
 event) lets the message in flight finish and records it, so it never leaves such rows.
 
 Each worker slot claims one row at a time, so a crash can only leave in doubt the messages
@@ -32,13 +33,14 @@ import contextlib
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.delivery import Channel, DeliveryUnknown, RetryLater, Unreachable
 from bot.rendering import Reply
+from storage.chats import Recipient
 from storage.db import Database
-from storage.reports import Outbox, OutboxItem
+from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,71 @@ Clock = Callable[[], datetime]
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class _Steps:
+    """Each change of a push's state in its own unit of work, committed before the next
+    network call (a crash between two steps loses nothing that was confirmed)."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def expire_leases(self, now: datetime) -> int:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.expire_leases(now)
+
+    async def claim(
+        self, now: datetime, lease: timedelta, limit: int, worker: str
+    ) -> tuple[str, list[OutboxItem]]:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.claim(now, lease, limit, worker)
+
+    async def identity_for(self, channel: str, chat_id: str) -> Recipient | None:
+        async with self.db.unit_of_work(self.clock()) as uow:
+            return await uow.chats.recipient_for(channel, chat_id)
+
+    async def recipient(
+        self, person_id: int, channels: Iterable[str], preferred: Sequence[str]
+    ) -> Recipient | None:
+        async with self.db.unit_of_work(self.clock()) as uow:
+            return await uow.chats.recipient(person_id, channels, preferred)
+
+    async def identity_unreachable(self, identity_id: int) -> None:
+        async with self.db.unit_of_work(self.clock()) as uow:
+            await uow.chats.identity_unreachable(identity_id)
+
+    async def start(
+        self, item_id: int, owner: str, channel: str, chat_id: str, now: datetime
+    ) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.start(item_id, owner, channel, chat_id, now)
+
+    async def part_sent(
+        self, item_id: int, owner: str, parts_sent: int, now: datetime, lease: timedelta
+    ) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.part_sent(item_id, owner, parts_sent, now, lease)
+
+    async def sent(self, item_id: int, owner: str, now: datetime) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.sent(item_id, owner, now)
+
+    async def retry_later(
+        self, item_id: int, owner: str, at: datetime, error: str, now: datetime
+    ) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.retry_later(item_id, owner, at, error, now)
+
+    async def fail(
+        self, item_id: int, owner: str, error: str, now: datetime, status: str = "failed"
+    ) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.fail(item_id, owner, error, now, status)
+
+    async def switch_channel(self, item_id: int, owner: str, error: str, now: datetime) -> bool:
+        async with self.db.unit_of_work(now) as uow:
+            return await uow.outbox.switch_channel(item_id, owner, error, now)
 
 
 class OutboxWorker:
@@ -66,10 +133,10 @@ class OutboxWorker:
         concurrency: int = 4,
         preferred: Sequence[str] = ("telegram", "zalo", "console"),
     ) -> None:
-        self.outbox = Outbox(db)
         self.channels = dict(channels)
         self.render = render
         self.clock = clock
+        self.outbox = _Steps(db, clock)
         self.worker_id = worker_id or default_worker_id()
         self.lease = lease
         self.max_attempts = max_attempts
