@@ -104,9 +104,11 @@ def t() -> Translator:
 
 @pytest.fixture
 async def tg() -> AsyncIterator[TelegramDouble]:
-    # Webhook retries for a minute, like Telegram keeps retrying: enough for a restart.
+    # Webhook retries for a minute, like Telegram keeps retrying: enough for a restart. A
+    # "timeout" fault holds a request 1 s: slow, as the fault means; 3 s only made the flaky
+    # network test 12 s longer.
     async with TelegramDouble(
-        webhook_retry_delay=0.1, webhook_max_attempts=600, timeout_fault_delay=3
+        webhook_retry_delay=0.1, webhook_max_attempts=600, timeout_fault_delay=1
     ) as double:
         yield double
         assert not double.errors, f"the double itself failed: {double.errors}"

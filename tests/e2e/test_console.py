@@ -18,28 +18,13 @@ from typing import Any
 
 import pytest
 
+from tests.support.answers import HOUSEHOLD_ANSWERS
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60  # seconds for any one process; each normally takes one or two
 
 # Menu: 1 = "Đánh giá hộ gia đình"; villages: 2 = "Thôn Sen 1"; then the household's answers.
 START = ["1", "2"]
-ANSWERS = [
-    "Nguyễn Văn An",
-    "5",
-    "2",
-    "3",
-    "1",
-    "1",
-    "có",
-    "có",
-    "co",
-    "c",
-    "có",
-    "1, 4",
-    "có",
-    "có",
-    "có",
-]
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
@@ -101,7 +86,7 @@ EXPECTED_ANSWERS = {
 
 
 def test_piped_chat_runs_a_whole_assessment_and_stores_it(tmp_path: Path) -> None:
-    script = "\n".join([*START, *ANSWERS, "gửi"]) + "\n"
+    script = "\n".join([*START, *HOUSEHOLD_ANSWERS, "gửi"]) + "\n"
     done = subprocess.run(
         command(),
         input=script,
@@ -129,7 +114,7 @@ def test_piped_chat_runs_a_whole_assessment_and_stores_it(tmp_path: Path) -> Non
     assert (assessment["total"], assessment["passed"]) == (100, 1)
     assert (assessment["pack_id"], assessment["pack_version"]) == ("gdht-448", "2015.1")
     assert assessment["answers"] == EXPECTED_ANSWERS
-    assert len(assessment["answer_log"]) == len(ANSWERS)
+    assert len(assessment["answer_log"]) == len(HOUSEHOLD_ANSWERS)
 
 
 class Console:
@@ -205,7 +190,7 @@ def test_a_killed_chat_continues_at_the_same_question(tmp_path: Path, answered: 
         first.expect(r"^3\. Thôn Sen 2$")
         first.send(START[1])
         first.expect(r"^Câu 1/13$")
-        for number, answer in enumerate(ANSWERS[:answered], start=2):
+        for number, answer in enumerate(HOUSEHOLD_ANSWERS[:answered], start=2):
             first.send(answer)
             # The next question on screen: the answer was committed before it was printed.
             first.expect(rf"^Câu {number}/1[35]$")
@@ -221,7 +206,7 @@ def test_a_killed_chat_continues_at_the_same_question(tmp_path: Path, answered: 
         resumed = second.expect(r"^Câu \d+/\d+$")
         assert "Dạ, làm tiếp phiếu đang dở:" in resumed
         assert re.search(rf"^Câu {answered + 1}/1[35]$", resumed, re.MULTILINE), resumed
-        for answer in ANSWERS[answered:]:
+        for answer in HOUSEHOLD_ANSWERS[answered:]:
             second.send(answer)
         second.send("gửi")
         second.expect(r"^Tổng: 100/100 điểm \(đạt từ 80 điểm trở lên\)$")
@@ -235,4 +220,4 @@ def test_a_killed_chat_continues_at_the_same_question(tmp_path: Path, answered: 
     assert assessment["status"] == "submitted" and assessment["total"] == 100
     assert assessment["answers"] == EXPECTED_ANSWERS
     # Every answer applied exactly once, across both processes.
-    assert len(assessment["answer_log"]) == len(ANSWERS)
+    assert len(assessment["answer_log"]) == len(HOUSEHOLD_ANSWERS)

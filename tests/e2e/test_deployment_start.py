@@ -16,7 +16,7 @@ import pytest
 
 from bot.i18n import Translator
 from storage.db import Database, upgrade
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.e2e.conftest import TOKEN, BotDatabase, Chat, MakeBot, StartTelegram
 from tests.support.telegram_double import TelegramDouble
 
@@ -57,11 +57,11 @@ async def test_invite_with_days_opens_on_telegram(
     db = Database(bot_database.url)
     try:
         async with db.session() as session:
-            repo = WorkflowRepository(session, datetime.now(UTC))
-            invite = await repo.add_invite(
+            uow = UnitOfWork(session, datetime.now(UTC))
+            invite = await uow.invites.add(
                 "collaborator",
                 bot_database.demo.commune_id,
-                expires_at=repo.now + timedelta(days=7),
+                expires_at=uow.now + timedelta(days=7),
             )
     finally:
         await db.dispose()

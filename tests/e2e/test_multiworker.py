@@ -28,9 +28,10 @@ from bot.demo import DemoCommune, ensure_demo
 from storage.db import Database
 from tests.conftest import POSTGRES_URL, connect_args, throwaway_postgres
 from tests.e2e.conftest import TOKEN, WEBHOOK_SECRET, MakeBot
+from tests.support.answers import FULL_ANSWERS
 from tests.support.botprocess import BotProcess, free_port
 from tests.support.forwarder import SECRET_HEADER, Forwarder
-from tests.support.household import ANSWERS, Person, assess, join, join_household
+from tests.support.household import Person, assess, join, join_household
 from tests.support.telegram_double import TelegramDouble
 
 pytestmark = [
@@ -196,7 +197,7 @@ async def test_two_webhook_workers_share_postgres(
     for r in logged:
         per_assessment[r["assessment_id"]] = per_assessment.get(r["assessment_id"], 0) + 1
     for household in households:
-        assert per_assessment[by_name[household.name]["id"]] == len(ANSWERS)
+        assert per_assessment[by_name[household.name]["id"]] == len(FULL_ANSWERS)
     assert per_assessment[by_name["Racer"]["id"]] == 4
 
     # Every update the double delivered, and the racing ones, recorded as applied once.

@@ -8,7 +8,7 @@ import pytest
 
 from storage.db import Database
 from tests.e2e.conftest import BotDatabase, StartTelegram
-from tests.support.household import ANSWERS
+from tests.support.answers import FULL_ANSWERS
 from tests.support.scan import find_anywhere
 from tests.support.telegram_double import TelegramDouble
 
@@ -44,14 +44,14 @@ async def test_xoa_on_telegram_leaves_no_name_photo_or_profile_name(
     await say(tg, NAME, "đúng không")
     shown = await say(tg, "1", "Câu 1/")
     photo = None
-    for text in ANSWERS[:-1]:
+    for text in FULL_ANSWERS[:-1]:
         if photo is None and "ảnh minh chứng" in shown:
             seen = len(tg.messages(CHAT_ID))
             photo = tg.push_photo(CHAT_ID)
             await answer(tg, seen, "đã nhận ảnh minh chứng", "a photo")
         shown = await say(tg, text, "Câu ")
     assert photo is not None
-    await say(tg, ANSWERS[-1], "xem lại")
+    await say(tg, FULL_ANSWERS[-1], "xem lại")
     await say(tg, "gui", "Tổng: 100/100")
 
     db = Database(bot_database.url)

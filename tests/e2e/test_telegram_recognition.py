@@ -9,12 +9,12 @@ import pytest
 
 from bot.i18n import Translator
 from tests.e2e.conftest import Chat, StartTelegram
+from tests.support.answers import FULL_ANSWERS
 from tests.support.telegram_double import TelegramDouble
 
 pytestmark = pytest.mark.e2e
 
 HOUSEHOLD, COLLABORATOR, CHAIR = 601, 602, 603
-ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 
 
 async def _join(chat: Chat, code: str, name: str, t: Translator) -> None:
@@ -47,7 +47,7 @@ async def test_household_to_recognised_title(
     await household.say("Trần Thị Hoa")
     replies = await household.tap(t("vi", "join-yes"))
     assert any(m.content.startswith("Câu 1/") for m in replies), household.transcript()
-    for answer in ANSWERS:
+    for answer in FULL_ANSWERS:
         await household.say(answer)
     result = await household.say("gửi")
     assert any("Tổng: 100/100 điểm" in m.content for m in result), household.transcript()

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import re
 
+from tests.support.answers import FULL_ANSWERS
 from tests.support.telegram_double import TelegramDouble
 
-# A household of 4 with 2 school-age children, every criterion met: 100 points.
-ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 QUESTION = re.compile(r"^Câu (\d+)/\d+", re.M)
 
 
@@ -53,9 +52,9 @@ async def join_household(person: Person, code: str) -> None:
 async def assess(person: Person, code: str) -> None:
     """Join and complete the self-assessment (14 answers, then submit)."""
     await join_household(person, code)
-    for answer in ANSWERS[:-1]:
+    for answer in FULL_ANSWERS[:-1]:
         await person.say(answer, "Câu ")
-    await person.say(ANSWERS[-1], "xem lại")
+    await person.say(FULL_ANSWERS[-1], "xem lại")
     await person.say("gui", "Tổng: 100/100")
 
 

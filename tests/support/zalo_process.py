@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.support.answers import NINETY_POINT_ANSWERS
 from tests.support.botprocess import PROJECT_ROOT, clean_environment
 from tests.support.zalo_double import ZaloDouble
 
@@ -135,16 +136,6 @@ def _with_hint(pack_text: str, question: str, hint: str) -> str:
     return pack_text.replace(anchor, anchor + insert)
 
 
-# Typed answers to the shipped household pack (gdht-448) that score 90 of 100.
-HOUSEHOLD_ANSWERS = (
-    *("4", "2", "2"),  # members, children, adults
-    *("1", "1", "co"),  # criterion 1
-    *("co", "co", "khong"),  # criterion 2
-    *("co", "1, 3, 4", "co"),  # criterion 3
-    *("co", "co"),  # criterion 4
-)
-
-
 async def register_and_submit(person: ZaloPerson, code: str, head_name: str) -> list[str]:
     """A household joins from the village code, answers every question and submits; returns
     the answer to the submission."""
@@ -152,7 +143,7 @@ async def register_and_submit(person: ZaloPerson, code: str, head_name: str) -> 
     await person.say("1", "họ và tên chủ hộ")
     await person.say(head_name, "đúng không")
     await person.say("dung", "Câu 1/")
-    for answer in HOUSEHOLD_ANSWERS[:-1]:
+    for answer in NINETY_POINT_ANSWERS[:-1]:
         await person.say(answer, "Gõ “quay lại”")
-    await person.say(HOUSEHOLD_ANSWERS[-1], "“gửi”")
+    await person.say(NINETY_POINT_ANSWERS[-1], "“gửi”")
     return await person.say("gửi", "Vui lòng chọn")
