@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set (each test gets a database of its own, dropped afterwar
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,9 +18,13 @@ from sqlalchemy.engine import make_url
 from bot.bootstrap import App, build_app
 from bot.settings import Settings
 from storage.db import Database, upgrade
+from storage.memory import MemoryDatabase
+from storage.ports import UnitsOfWork
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", *(["postgres"] if POSTGRES_URL else [])]
+# Where the chat path's units of work can come from: the in-memory twin and every database.
+STORES = ["memory", *BACKENDS]
 
 
 class FakeClock:
@@ -86,6 +91,23 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     async with throwaway_postgres() as url:
         yield url
+
+
+@pytest.fixture(params=STORES)
+async def units(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitsOfWork]:
+    """Opens units of work on an empty store: the in-memory twin, SQLite, PostgreSQL."""
+    if request.param == "memory":
+        yield MemoryDatabase().unit_of_work
+        return
+    async with contextlib.AsyncExitStack() as stack:
+        if request.param == "sqlite":
+            url = _sqlite_url(tmp_path)
+            upgrade(url)
+        else:
+            url = await stack.enter_async_context(throwaway_postgres())
+        database = Database(url)
+        stack.push_async_callback(database.dispose)
+        yield database.unit_of_work
 
 
 @pytest.fixture

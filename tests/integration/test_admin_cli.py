@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from bot.cli import main
 from conversations.places import same_place
 from storage.db import Database
-from storage.repository import Repository
 from storage.tables import CommuneRow, PersonRow, ProvinceRow, TargetRow, VillageRow
+from storage.uow import UnitOfWork
 
 T = TypeVar("T")
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
@@ -220,13 +220,13 @@ def test_units_file_without_the_needed_columns(cli: Any, tmp_path: Path) -> None
 
 
 async def _two_kim_liens(session: Any) -> None:
-    repo = Repository(session, NOW)
-    nghe_an = await repo.ensure_province("Nghệ An")
-    await repo.ensure_commune(nghe_an.id, "Xã Kim Liên", difficult_area=False)
-    quang_nam = await repo.ensure_province("Quảng Nam")
-    await repo.ensure_commune(quang_nam.id, "Xã Kim Liên", difficult_area=False)
-    ha_giang = await repo.ensure_province("Hà Giang")
-    await repo.ensure_commune(ha_giang.id, "Xã Lũng Cú", difficult_area=True)
+    uow = UnitOfWork(session, NOW)
+    nghe_an = await uow.places.ensure_province("Nghệ An")
+    await uow.places.ensure_commune(nghe_an.id, "Xã Kim Liên", difficult_area=False)
+    quang_nam = await uow.places.ensure_province("Quảng Nam")
+    await uow.places.ensure_commune(quang_nam.id, "Xã Kim Liên", difficult_area=False)
+    ha_giang = await uow.places.ensure_province("Hà Giang")
+    await uow.places.ensure_commune(ha_giang.id, "Xã Lũng Cú", difficult_area=True)
 
 
 def _targets(url: str, commune: str, province: str) -> dict[tuple[int, str], float]:
@@ -303,20 +303,20 @@ def test_targets_defaults_set_and_list(cli: Any, database_url: str) -> None:
 
 
 async def _people(session: Any) -> dict[str, int]:
-    repo = Repository(session, NOW)
-    province = await repo.ensure_province("Nghệ An")
-    commune = await repo.ensure_commune(province.id, "Xã Kim Liên", difficult_area=False)
-    other = await repo.ensure_commune(province.id, "Xã Nam Giang", difficult_area=False)
-    village = await repo.ensure_village(commune.id, "Thôn Sen 1")
-    lan = await repo.add_person(
+    uow = UnitOfWork(session, NOW)
+    province = await uow.places.ensure_province("Nghệ An")
+    commune = await uow.places.ensure_commune(province.id, "Xã Kim Liên", difficult_area=False)
+    other = await uow.places.ensure_commune(province.id, "Xã Nam Giang", difficult_area=False)
+    village = await uow.places.ensure_village(commune.id, "Thôn Sen 1")
+    lan = await uow.people.add(
         "Nguyễn Thị Lan", "collaborator", commune_id=commune.id, village_id=village.id
     )
-    binh = await repo.add_person("Trần Văn Bình", "chair", commune_id=commune.id)
-    elsewhere = await repo.add_person("Lê Văn C", "chair", commune_id=other.id)
-    telegram = await repo.identity("telegram", "111", "111")
-    await repo.bind_identity(telegram.id, lan.id)
-    zalo = await repo.identity("zalo", "abc", "abc")
-    await repo.bind_identity(zalo.id, lan.id)
+    binh = await uow.people.add("Trần Văn Bình", "chair", commune_id=commune.id)
+    elsewhere = await uow.people.add("Lê Văn C", "chair", commune_id=other.id)
+    telegram = await uow.chats.identity("telegram", "111", "111")
+    await uow.chats.bind(telegram.id, lan.id)
+    zalo = await uow.chats.identity("zalo", "abc", "abc")
+    await uow.chats.bind(zalo.id, lan.id)
     await session.flush()
     from sqlalchemy import update
 

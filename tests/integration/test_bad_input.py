@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.bootstrap import App
 from bot.demo import ensure_demo
 from storage.tables import AssessmentRow
+from storage.uow import UnitOfWork
 from tests.support.chat import Chat
 
 
@@ -32,14 +33,13 @@ async def _start(app: App) -> Chat:
 async def ensure_bound(app: App) -> None:
     """The demo binds the terminal user; bind the same collaborator on 'telegram' too."""
     from bot.bootstrap import utc_now
-    from storage.workflow import WorkflowRepository
 
     async with app.db.session() as session:
-        repo = WorkflowRepository(session, utc_now())
-        console = await repo.identity("console", "local", "local")
-        identity = await repo.identity("telegram", "local", "local")
+        uow = UnitOfWork(session, utc_now())
+        console = await uow.chats.identity("console", "local", "local")
+        identity = await uow.chats.identity("telegram", "local", "local")
         assert console.person_id is not None
-        await repo.bind_identity(identity.id, console.person_id)
+        await uow.chats.bind(identity.id, console.person_id)
 
 
 async def test_bad_answers_are_refused_politely_and_lose_nothing(app: App) -> None:

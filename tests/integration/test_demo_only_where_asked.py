@@ -17,7 +17,7 @@ from bot.i18n import Translator
 from bot.settings import PROJECT_ROOT, Settings
 from storage.db import Database
 from storage.tables import CommuneRow, InviteRow, PersonRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 
 Cli = Callable[..., str]
@@ -88,9 +88,9 @@ async def test_demo_commune_is_not_added_to_a_database_holding_data(
     database_url: str, db: Database
 ) -> None:
     async with db.session() as session:
-        repo = WorkflowRepository(session, FakeClock()())
-        province = await repo.ensure_province("Tỉnh Hà Tĩnh")
-        await repo.ensure_commune(province.id, "Xã Thạch Hà", difficult_area=False)
+        uow = UnitOfWork(session, FakeClock()())
+        province = await uow.places.ensure_province("Tỉnh Hà Tĩnh")
+        await uow.places.ensure_commune(province.id, "Xã Thạch Hà", difficult_area=False)
     assert await ensure_demo_for_terminal(db, settings_for(database_url)) is None
     assert await counts(db) == (1, 0, 0)
 

@@ -11,20 +11,19 @@ from sqlalchemy import select
 from bot.bootstrap import App, utc_now
 from bot.demo import ensure_demo
 from storage.tables import OutboxRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
+from tests.support.answers import FULL_ANSWERS
 from tests.support.chat import Chat
-
-FULL_ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 
 
 async def _bind(app: App, channel: str, user: str, console_user: str = "local") -> None:
     """Give the demo collaborator (bound to the terminal) a Telegram account too."""
     async with app.db.session() as session:
-        repo = WorkflowRepository(session, utc_now())
-        console = await repo.identity("console", console_user, console_user)
-        identity = await repo.identity(channel, user, user)
+        uow = UnitOfWork(session, utc_now())
+        console = await uow.chats.identity("console", console_user, console_user)
+        identity = await uow.chats.identity(channel, user, user)
         assert console.person_id is not None
-        await repo.bind_identity(identity.id, console.person_id)
+        await uow.chats.bind(identity.id, console.person_id)
 
 
 async def test_a_submission_queues_one_notice_for_the_collaborator(app: App) -> None:

@@ -8,18 +8,18 @@ from bot.bootstrap import App
 from bot.demo import ensure_demo
 from bot.rendering import Reply
 from bot.service import OPTIONS_PER_PAGE
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.support.chat import Chat
 
 
 async def _collaborator_with_45_villages(app: App, channel: str, user: str) -> Chat:
     demo = await ensure_demo(app.db)
     async with app.db.session() as s:
-        repo = WorkflowRepository(s, app.service.clock())
+        uow = UnitOfWork(s, app.service.clock())
         for number in range(1, 43):
-            await repo.ensure_village(demo.commune_id, f"Thôn Xóm {number:02d}")
-        identity = await repo.identity(channel, user, user)
-        await repo.bind_identity(identity.id, demo.collaborator_id)
+            await uow.places.ensure_village(demo.commune_id, f"Thôn Xóm {number:02d}")
+        identity = await uow.chats.identity(channel, user, user)
+        await uow.chats.bind(identity.id, demo.collaborator_id)
     return Chat(app, user, channel=channel)
 
 
@@ -41,10 +41,10 @@ def _option_lines(reply: Reply) -> list[str]:
 async def _draft_village(app: App) -> str:
     demo = await ensure_demo(app.db)
     async with app.db.session() as s:
-        repo = WorkflowRepository(s, app.service.clock())
-        [draft] = await repo.drafts_by(demo.collaborator_id)
+        uow = UnitOfWork(s, app.service.clock())
+        [draft] = await uow.assessments.drafts_by(demo.collaborator_id)
         assert draft.village_id is not None
-        village = await repo.village(draft.village_id)
+        village = await uow.places.village(draft.village_id)
     assert village is not None
     return village.name
 

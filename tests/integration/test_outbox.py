@@ -19,11 +19,12 @@ from bot.reports.scheduler import ReportScheduler
 from bot.reports.service import Reports
 from bot.reports.worker import OutboxWorker
 from storage.db import Database
-from storage.reports import Outbox, OutboxItem, enqueue
-from storage.repository import Repository
+from storage.outbox import OutboxItem
 from storage.tables import ChannelIdentityRow, OutboxRow
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 from tests.integration.test_reports_fixtures import NOW, Seeded, seed
+from tests.support.outbox import Outbox
 
 
 class SimulatedCrash(BaseException):
@@ -99,13 +100,13 @@ async def _add_chairs(db: Database, seeded: Seeded, count: int) -> list[str]:
     """More chairs of the seeded commune, each with a Telegram chat; their chat ids."""
     chats = []
     async with db.session() as s:
-        repo = Repository(s, NOW)
+        uow = UnitOfWork(s, NOW)
         for i in range(count):
-            person = await repo.add_person(
+            person = await uow.people.add(
                 f"Phó Chủ tịch {i}", "chair", commune_id=seeded.commune_id
             )
-            identity = await repo.identity("telegram", f"60{i:02d}", f"60{i:02d}")
-            await repo.bind_identity(identity.id, person.id)
+            identity = await uow.chats.identity("telegram", f"60{i:02d}", f"60{i:02d}")
+            await uow.chats.bind(identity.id, person.id)
             chats.append(f"60{i:02d}")
     return chats
 
@@ -119,23 +120,19 @@ async def _statuses(db: Database) -> dict[str, str]:
 async def test_enqueue_is_idempotent(db: Database) -> None:
     seeded = await seed(db)
     async with db.session() as s:
-        first = await enqueue(
-            s,
+        first = await UnitOfWork(s, NOW).outbox.enqueue(
             key="k1",
             kind="digest",
             person_id=seeded.chair_id,
             commune_id=None,
             payload={},
-            now=NOW,
         )
-        again = await enqueue(
-            s,
+        again = await UnitOfWork(s, NOW).outbox.enqueue(
             key="k1",
             kind="digest",
             person_id=seeded.chair_id,
             commune_id=None,
             payload={},
-            now=NOW,
         )
     assert first is not None and again is None
     assert await _statuses(db) == {"k1": "pending"}
@@ -231,14 +228,12 @@ async def test_a_crash_before_sending_is_sent_again_and_one_in_doubt_is_reported
     seeded = await seed(app.db)
     async with app.db.session() as s:
         for key in ("before", "during"):
-            await enqueue(
-                s,
+            await UnitOfWork(s, NOW).outbox.enqueue(
                 key=key,
                 kind="digest",
                 person_id=seeded.chair_id,
                 commune_id=None,
                 payload={},
-                now=NOW,
             )
     inbox = Inbox()
     outbox = Outbox(app.db)
@@ -268,14 +263,12 @@ async def test_retry_after_is_honoured_then_backoff_then_give_up(
     seeded = await seed(app.db)
     async with app.db.session() as s:
         for key in ("a", "b"):
-            await enqueue(
-                s,
+            await UnitOfWork(s, NOW).outbox.enqueue(
                 key=key,
                 kind="digest",
                 person_id=seeded.chair_id,
                 commune_id=None,
                 payload={},
-                now=NOW,
             )
     inbox = Inbox()
     channel = FakeChannel(
@@ -317,21 +310,19 @@ async def test_blocked_chat_is_unreachable_or_falls_back_to_another_channel(
 ) -> None:
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        repo = Repository(s, NOW)
-        zalo = await repo.identity("zalo", "zz01", "zz01")
-        await repo.bind_identity(zalo.id, seeded.chair_id)
+        uow = UnitOfWork(s, NOW)
+        zalo = await uow.chats.identity("zalo", "zz01", "zz01")
+        await uow.chats.bind(zalo.id, seeded.chair_id)
         for key, person in (("chair", seeded.chair_id), ("other", seeded.other_chair_id)):
-            await enqueue(
-                s, key=key, kind="digest", person_id=person, commune_id=None, payload={}, now=NOW
+            await uow.outbox.enqueue(
+                key=key, kind="digest", person_id=person, commune_id=None, payload={}
             )
-        await enqueue(
-            s,
+        await uow.outbox.enqueue(
             key="nobody",
             kind="digest",
             person_id=seeded.collaborator_ids["lan"],
             commune_id=None,
             payload={},
-            now=NOW,
         )
     inbox = Inbox()
     blocked = Unreachable("Forbidden: bot was blocked by the user")
@@ -361,14 +352,12 @@ async def test_a_push_in_parts_resumes_after_the_last_confirmed_part(
 ) -> None:
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        await enqueue(
-            s,
+        await UnitOfWork(s, NOW).outbox.enqueue(
             key="d",
             kind="digest",
             person_id=seeded.chair_id,
             commune_id=None,
             payload={},
-            now=NOW,
         )
     inbox = Inbox()
     # The text goes out, the chart hits a 429.
@@ -387,14 +376,12 @@ async def test_graceful_stop_leaves_nothing_in_doubt(app: App, clock: FakeClock)
     seeded = await seed(app.db)
     async with app.db.session() as s:
         for i in range(3):
-            await enqueue(
-                s,
+            await UnitOfWork(s, NOW).outbox.enqueue(
                 key=f"k{i}",
                 kind="digest",
                 person_id=seeded.chair_id,
                 commune_id=None,
                 payload={},
-                now=NOW,
             )
     stop = asyncio.Event()
     inbox = Inbox()
@@ -430,9 +417,9 @@ async def test_idle_draft_reminders_at_most_twice(app: App, clock: FakeClock, da
     # Reminders go out through the outbox, written for the collaborator.
     inbox = Inbox()
     async with app.db.session() as s:
-        repo = Repository(s, NOW)
-        identity = await repo.identity("telegram", "7001", "7001")
-        await repo.bind_identity(identity.id, seeded.collaborator_ids["lan"])
+        uow = UnitOfWork(s, NOW)
+        identity = await uow.chats.identity("telegram", "7001", "7001")
+        await uow.chats.bind(identity.id, seeded.collaborator_ids["lan"])
     reports = Reports(
         app.db,
         app.packs,
@@ -473,7 +460,7 @@ async def test_summary_reminders_in_the_two_weeks_before_15_november(app: App) -
         )
 
     inbox = Inbox()
-    reports = Reports.from_app(app)
+    reports = app.reports
     worker = OutboxWorker(app.db, {"telegram": FakeChannel(inbox)}, reports.render, clock=clock)
     await worker.run_until_idle()
     first = next(r for _, chat, r in inbox.received if chat == "5001" and "còn 14 ngày" in r.text)
@@ -500,13 +487,13 @@ async def test_service_notices_go_through_the_outbox_once_per_chat(
         Push(seeded.chair_id, "zalo", "zz01", reply, "notice:verified:1"),
     ]
     async with app.db.session() as s:
-        repo = Repository(s, NOW)
-        zalo = await repo.identity("zalo", "zz01", "zz01")
-        await repo.bind_identity(zalo.id, seeded.chair_id)
-        await queue_pushes(repo, pushes)
-        await queue_pushes(repo, pushes)
+        uow = UnitOfWork(s, NOW)
+        zalo = await uow.chats.identity("zalo", "zz01", "zz01")
+        await uow.chats.bind(zalo.id, seeded.chair_id)
+        await queue_pushes(uow, pushes)
+        await queue_pushes(uow, pushes)
     inbox = Inbox()
-    reports = Reports.from_app(app)
+    reports = app.reports
     channels = {
         "telegram": FakeChannel(inbox),
         "zalo": FakeChannel(inbox, "zalo", has_buttons=False),
@@ -523,7 +510,7 @@ async def test_service_notices_go_through_the_outbox_once_per_chat(
 
 async def test_run_reports_queues_and_delivers_until_stopped(app: App, clock: FakeClock) -> None:
     """What bot.channels starts beside the channels: the scheduler and the worker together."""
-    from bot.reports.runner import run_reports
+    from bot.channels import run_reports
 
     await seed(app.db)
     clock.advance(hours=22)  # Monday 07:00
@@ -531,7 +518,9 @@ async def test_run_reports_queues_and_delivers_until_stopped(app: App, clock: Fa
     app.settings.outbox_poll_seconds = 0.05
     inbox = Inbox()
     stop = asyncio.Event()
-    task = asyncio.create_task(run_reports(app, {"telegram": FakeChannel(inbox)}, stop))
+    worker = app.outbox_worker({"telegram": FakeChannel(inbox)})
+    poll = app.settings.outbox_poll_seconds
+    task = asyncio.create_task(run_reports(app.report_scheduler(), worker, stop, poll))
     for _ in range(200):
         if inbox.texts("5001") and inbox.texts("5002"):
             break

@@ -14,14 +14,13 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.reports.scheduler import ReportScheduler
-from bot.reports.service import Reports
 from bot.reports.worker import OutboxWorker
 from bot.telegram import TelegramChannel
-from storage.reports import Outbox
-from storage.repository import Repository
 from storage.tables import ChannelIdentityRow
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 from tests.integration.test_reports_fixtures import NOW, seed
+from tests.support.outbox import Outbox
 from tests.support.telegram_double import TelegramDouble
 
 KIM_LIEN_CHAIR = 5001
@@ -42,7 +41,7 @@ async def _queue_monday_digests(app: App, clock: FakeClock) -> None:
 
 def _worker(app: App, channel: TelegramChannel, clock: FakeClock) -> OutboxWorker:
     return OutboxWorker(
-        app.db, {"telegram": channel}, Reports.from_app(app).render, clock=clock, concurrency=2
+        app.db, {"telegram": channel}, app.reports.render, clock=clock, concurrency=2
     )
 
 
@@ -52,7 +51,7 @@ async def test_digest_with_chart_and_buttons_reaches_telegram_once(
     await _queue_monday_digests(app, clock)
     bot = double.make_bot()
     try:
-        channel = TelegramChannel(bot, app.translator, db=app.db)
+        channel = TelegramChannel(bot, app.translator, chats=app.chats)
         worker = _worker(app, channel, clock)
         await worker.run_until_idle()
         await worker.run_until_idle()  # nothing more: each push is sent once
@@ -87,11 +86,11 @@ async def test_429_waits_for_retry_after_and_403_marks_unreachable(
     bot = double.make_bot()
     try:
         # One attempt per send: the worker itself must honour retry_after.
-        channel = TelegramChannel(bot, app.translator, db=app.db, attempts=1)
+        channel = TelegramChannel(bot, app.translator, chats=app.chats, attempts=1)
         worker = OutboxWorker(
             app.db,
             {"telegram": channel},
-            Reports.from_app(app).render,
+            app.reports.render,
             clock=clock,
             concurrency=1,
         )
@@ -127,9 +126,9 @@ async def test_429_waits_for_retry_after_and_403_marks_unreachable(
         )
     assert flagged is True
 
-    # Writing to the bot again makes the chair reachable (Repository.identity).
+    # Writing to the bot again makes the chair reachable (ChatRepository.identity).
     async with app.db.session() as s:
-        await Repository(s, NOW).identity("telegram", "5002", "5002")
+        await UnitOfWork(s, NOW).chats.identity("telegram", "5002", "5002")
         assert not await s.scalar(
             select(ChannelIdentityRow.unreachable).where(ChannelIdentityRow.chat_id == "5002")
         )
@@ -144,7 +143,9 @@ async def test_channel_retries_a_429_itself_honouring_retry_after(
     double.inject("sendPhoto", "429", times=1, retry_after=1)
     bot = double.make_bot()
     try:
-        await _worker(app, TelegramChannel(bot, app.translator, db=app.db), clock).run_until_idle()
+        await _worker(
+            app, TelegramChannel(bot, app.translator, chats=app.chats), clock
+        ).run_until_idle()
     finally:
         await bot.session.close()
     photo_calls = double.calls("sendPhoto")
@@ -165,12 +166,14 @@ async def test_export_button_sends_the_workbook_as_a_document(
 
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        chair = await Repository(s, NOW).person(seeded.chair_id)
+        chair = await UnitOfWork(s, NOW).people.get(seeded.chair_id)
     assert chair is not None
-    replies = await report_callback(app, chair, f"x:e:{seeded.commune_id}:2026", "vi")
+    replies = await report_callback(app.reports, chair, f"x:e:{seeded.commune_id}:2026", "vi")
     bot = double.make_bot()
     try:
-        await TelegramChannel(bot, app.translator, db=app.db).send(str(KIM_LIEN_CHAIR), replies)
+        await TelegramChannel(bot, app.translator, chats=app.chats).send(
+            str(KIM_LIEN_CHAIR), replies
+        )
     finally:
         await bot.session.close()
     [document] = double.documents(KIM_LIEN_CHAIR)
@@ -191,7 +194,7 @@ async def test_an_unreadable_answer_from_telegram_is_not_resent(
 
     bot = double.make_bot()
     try:
-        channel = TelegramChannel(bot, app.translator, db=app.db)
+        channel = TelegramChannel(bot, app.translator, chats=app.chats)
         double.inject("sendMessage", "garbage")
         started = time.monotonic()
         question = Reply("Câu 2/14", ((Button("1. Có", "a:2:yes"),),), is_prompt=True)

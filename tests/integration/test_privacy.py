@@ -8,10 +8,8 @@ from sqlalchemy import func, select, update
 
 from bot.bootstrap import App
 from bot.demo import ensure_demo
-from bot.reports.runner import make_worker
 from bot.service import Inbound, InboundKind
 from storage.db import Database, downgrade, upgrade
-from storage.reports import enqueue
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -21,9 +19,10 @@ from storage.tables import (
     OutboxRow,
     PersonRow,
 )
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 from tests.integration.test_outbox import FakeChannel, Inbox
+from tests.support.answers import FULL_ANSWERS
 from tests.support.chat import Chat
 from tests.support.scan import column_count, find_anywhere
 
@@ -34,7 +33,6 @@ PHOTO = "AgACAgIAAxkBAAIXuyenChiPhoto77"
 DISPLAY = "Chi Xuyen Zalo"  # the name the person's chat app shows
 SECRETS = (NAME, HEAD_ANSWER, PHONE, PHOTO, DISPLAY)
 # Answers for a household with 4 members, 2 school-age children, all "yes" / first option.
-FULL_ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 
 
 class AppChat(Chat):
@@ -72,7 +70,7 @@ async def _join(app: App, code: str, user: str, name: str) -> AppChat:
 async def _deliver(app: App, clock: FakeClock) -> list[str]:
     """The outbox worker sends what is due (every person here uses the terminal chat)."""
     inbox = Inbox()
-    worker = make_worker(app, {"console": FakeChannel(inbox, "console", has_buttons=False)})
+    worker = app.outbox_worker({"console": FakeChannel(inbox, "console", has_buttons=False)})
     await worker.run_until_idle()
     return [reply.text for _, _, reply in inbox.received]
 
@@ -225,13 +223,15 @@ async def test_migration_0005_forgets_what_earlier_deletions_left_behind(
     db = Database(database_url)
     try:
         async with db.session() as session:
-            repo = WorkflowRepository(session, clock())
-            province = await repo.ensure_province("Tỉnh Nghệ An")
-            commune = await repo.ensure_commune(province.id, "Xã Kim Liên", difficult_area=False)
-            village = await repo.ensure_village(commune.id, "Thôn Sen 1")
-            person = await repo.add_person("", "household", commune_id=commune.id)
-            household = await repo.register_household(village.id, "", person.id)
-            assessment = await repo.add_assessment(
+            uow = UnitOfWork(session, clock())
+            province = await uow.places.ensure_province("Tỉnh Nghệ An")
+            commune = await uow.places.ensure_commune(
+                province.id, "Xã Kim Liên", difficult_area=False
+            )
+            village = await uow.places.ensure_village(commune.id, "Thôn Sen 1")
+            person = await uow.people.add("", "household", commune_id=commune.id)
+            household = await uow.households.register(village.id, "", person.id)
+            assessment = await uow.assessments.add(
                 title="household",
                 subject_kind="household",
                 subject_id=household.id,
@@ -243,18 +243,16 @@ async def test_migration_0005_forgets_what_earlier_deletions_left_behind(
                 session={"answers": {}, "evidence": {"school_results": [PHOTO]}},
                 created_by=person.id,
             )
-            await repo.add_evidence(assessment.id, "school_results", "telegram", PHOTO)
-            await repo.set_status(
+            await uow.assessments.add_evidence(assessment.id, "school_results", "telegram", PHOTO)
+            await uow.assessments.set_status(
                 assessment.id, "returned", actor_id=None, note=f"Gọi {PHONE}", comment=PHONE
             )
-            await enqueue(
-                session,
+            await UnitOfWork(session, clock()).outbox.enqueue(
                 key="notice:1",
                 kind="notice",
                 person_id=person.id,
                 commune_id=None,
                 payload={"channel": "telegram", "chat_id": "9001", "text": f"Hộ {NAME}"},
-                now=clock(),
             )
             session.add(
                 ChannelIdentityRow(
@@ -293,14 +291,12 @@ async def test_notices_queued_before_they_named_their_household_are_found_by_the
     household = await _join(app, demo.invites["household"].code, "hh-d", NAME)
     async with app.db.session() as session:
         for key, text in (("old", f"Hộ {NAME} vừa gửi phiếu"), ("other", "Hộ Hà Thị Xuyến Chiến")):
-            await enqueue(
-                session,
+            await UnitOfWork(session, clock()).outbox.enqueue(
                 key=key,
                 kind="notice",
                 person_id=demo.collaborator_id,
                 commune_id=None,
                 payload={"channel": "telegram", "chat_id": "1", "text": text},
-                now=clock(),
             )
     await household.say("/xoa")
     await household.choose("Xóa dữ liệu")

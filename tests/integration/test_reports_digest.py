@@ -11,10 +11,9 @@ from PIL import Image
 from bot.bootstrap import App
 from bot.reports import digest_replies, parse_period, report_callback, report_command
 from bot.reports.periods import on_demand
-from bot.reports.service import Reports
 from conversations.domain import Person
-from storage.reports import Counts
-from storage.repository import Repository
+from storage.progress import Counts
+from storage.uow import UnitOfWork
 from tests.integration.test_reports_fixtures import NOW, seed
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -22,14 +21,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 async def _person(app: App, person_id: int) -> Person:
     async with app.db.session() as s:
-        person = await Repository(s, NOW).person(person_id)
+        person = await UnitOfWork(s, NOW).people.get(person_id)
     assert person is not None
     return person
 
 
 async def test_progress_counts_per_village_and_period(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     progress = await reports.progress(seeded.commune_id, on_demand("week", NOW, reports.tz))
 
     by_name = {v.name: v for v in progress.villages}
@@ -56,7 +55,7 @@ async def test_progress_counts_per_village_and_period(app: App) -> None:
 
 async def test_digest_text_for_a_phone(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     replies = await reports.on_demand(seeded.commune_id, "week", "vi", buttons=True, chart=False)
     assert len(replies) == 1
     text = replies[0].text
@@ -103,7 +102,7 @@ async def test_digest_text_for_a_phone(app: App) -> None:
 
 async def test_digest_in_english_and_for_the_year(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     [reply] = await reports.on_demand(seeded.commune_id, "year", "en", buttons=False, chart=False)
     lines = reply.text.splitlines()
     assert lines[1] == "Year 2026, to 09:00 on 22/11/2026"
@@ -119,7 +118,7 @@ async def test_digest_in_english_and_for_the_year(app: App) -> None:
 
 async def test_commune_without_targets(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     replies = await reports.on_demand(
         seeded.other_commune_id, "week", "vi", buttons=False, chart=True
     )
@@ -138,7 +137,7 @@ async def test_commune_without_targets(app: App) -> None:
 async def test_chair_gets_digest_and_chart_on_demand(app: App) -> None:
     seeded = await seed(app.db)
     chair = await _person(app, seeded.chair_id)
-    replies = await digest_replies(app, chair, "month", "vi")
+    replies = await digest_replies(app.reports, chair, "month", "vi")
     assert replies[0].text.splitlines()[1] == "Tháng 11/2026, tính đến 09:00 ngày 22/11/2026"
     chart = replies[1]
     assert chart.text == "Tỷ lệ hộ được công nhận theo thôn, năm 2026"
@@ -149,7 +148,7 @@ async def test_chair_gets_digest_and_chart_on_demand(app: App) -> None:
     assert image.size[0] >= 1000  # sharp on a phone
 
     lan = await _person(app, seeded.collaborator_ids["lan"])
-    [refusal] = await digest_replies(app, lan, "week", "vi")
+    [refusal] = await digest_replies(app.reports, lan, "week", "vi")
     assert refusal.text.startswith("Dạ, báo cáo chỉ dành cho Chủ tịch")
 
 
@@ -162,27 +161,29 @@ async def test_report_command_and_buttons(app: App) -> None:
     assert parse_period("/report day") == "day"
     assert parse_period("/baocao hôm qua") is None
 
-    replies = await report_command(app, chair, "/baocao năm", "vi", buttons=False)
+    replies = await report_command(app.reports, chair, "/baocao năm", "vi", buttons=False)
     assert replies[0].text.splitlines()[1].startswith("Năm 2026")
     assert len(replies) == 1  # no chart where the channel has no buttons (Zalo)
-    [unknown] = await report_command(app, chair, "/baocao abc", "vi")
+    [unknown] = await report_command(app.reports, chair, "/baocao abc", "vi")
     assert "“/baocao tháng”" in unknown.text
 
-    [document] = await report_callback(app, chair, f"x:e:{seeded.commune_id}:2026", "vi")
+    [document] = await report_callback(app.reports, chair, f"x:e:{seeded.commune_id}:2026", "vi")
     assert document.document is not None
     name, data = document.document
     assert name == "danh-sach-kim-lien-2026.xlsx"
     assert data[:2] == b"PK"  # a zip: XLSX
-    [summary] = await report_callback(app, chair, f"x:s:{seeded.commune_id}:2026", "vi")
+    [summary] = await report_callback(app.reports, chair, f"x:s:{seeded.commune_id}:2026", "vi")
     assert summary.document is not None and summary.document[0].startswith("bao-cao-nam-")
     assert "15/11/2026" in summary.text
-    day = await report_callback(app, chair, f"x:d:{seeded.commune_id}:day", "vi")
+    day = await report_callback(app.reports, chair, f"x:d:{seeded.commune_id}:day", "vi")
     assert day[0].text.splitlines()[1] == "24 giờ qua, đến 09:00 ngày 22/11/2026"
 
     # Another commune's report, or a malformed button: refused.
-    [refused] = await report_callback(app, chair, f"x:e:{seeded.other_commune_id}:2026", "vi")
+    [refused] = await report_callback(
+        app.reports, chair, f"x:e:{seeded.other_commune_id}:2026", "vi"
+    )
     assert refused.text.startswith("Dạ, báo cáo chỉ dành")
-    [stale] = await report_callback(app, chair, "x:zz", "vi")
+    [stale] = await report_callback(app.reports, chair, "x:zz", "vi")
     assert "nút này không còn dùng được nữa" in stale.text
 
 
@@ -196,10 +197,10 @@ async def test_report_hook_answers_inside_the_chat_service(app: App) -> None:
 
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        repo = Repository(s, NOW)
-        identity = await repo.identity("console", "chair", "chair")
-        await repo.bind_identity(identity.id, seeded.chair_id)
-    app.service.report_hook = make_report_hook(Reports.from_app(app))
+        uow = UnitOfWork(s, NOW)
+        identity = await uow.chats.identity("console", "chair", "chair")
+        await uow.chats.bind(identity.id, seeded.chair_id)
+    app.service.report_hook = make_report_hook(app.reports)
     chat = Chat(app, "chair")
     shown = await asyncio.wait_for(chat.say("/baocao tháng"), timeout=30)
     assert shown.startswith("📊 Báo cáo khuyến học — Kim Liên\nTháng 11/2026")
@@ -218,10 +219,10 @@ async def test_report_button_with_a_year_or_id_out_of_range_is_a_stale_button(ap
 
     seeded = await seed(app.db)
     async with app.db.session() as s:
-        repo = Repository(s, NOW)
-        identity = await repo.identity("telegram", "77", "77")
-        await repo.bind_identity(identity.id, seeded.chair_id)
-    app.service.report_hook = make_report_hook(Reports.from_app(app))
+        uow = UnitOfWork(s, NOW)
+        identity = await uow.chats.identity("telegram", "77", "77")
+        await uow.chats.bind(identity.id, seeded.chair_id)
+    app.service.report_hook = make_report_hook(app.reports)
     stale_text = app.translator("vi", "report-button-stale")
     chat = Chat(app, "77", channel="telegram")
     commune = seeded.commune_id
@@ -245,5 +246,5 @@ async def test_report_button_with_a_year_or_id_out_of_range_is_a_stale_button(ap
     # the database.
     admin = Person(id=999, name="Quản trị", role="admin")
     for data in (f"x:e:{'9' * 30}:2026", f"x:d:{2**31}:week", f"x:s:{commune}:{10**6}"):
-        [refused] = await report_callback(app, admin, data, "vi")
+        [refused] = await report_callback(app.reports, admin, data, "vi")
         assert refused.text == stale_text, data

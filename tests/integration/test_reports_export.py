@@ -16,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.bootstrap import App
 from bot.cli import main
-from bot.reports.service import Reports
 from storage.db import Database
 from tests.integration.test_reports_fixtures import Seeded, seed
 
@@ -27,7 +26,7 @@ def _rows(ws: Worksheet, first: int = 5) -> list[tuple[object, ...]]:
 
 async def test_assessment_workbook(app: App) -> None:
     seeded = await seed(app.db)
-    file = await Reports.from_app(app).export_xlsx(seeded.commune_id, 2026)
+    file = await app.reports.export_xlsx(seeded.commune_id, 2026)
     assert file.filename == "danh-sach-kim-lien-2026.xlsx"
     wb = load_workbook(io.BytesIO(file.data))
     assert wb.sheetnames == [
@@ -133,7 +132,7 @@ async def test_assessment_workbook(app: App) -> None:
 
 async def test_yearly_summary_workbook(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     file = await reports.summary_xlsx(seeded.commune_id, 2026)
     ws = load_workbook(io.BytesIO(file.data)).active
     assert ws.title == "Báo cáo năm"
@@ -159,7 +158,7 @@ async def test_yearly_summary_workbook(app: App) -> None:
 
 async def test_commune_and_province_csv(app: App) -> None:
     seeded = await seed(app.db)
-    reports = Reports.from_app(app)
+    reports = app.reports
     out = io.StringIO()
     assert await reports.export_csv(seeded.commune_id, 2026, out) == 15
     rows = list(csv.reader(io.StringIO(out.getvalue())))
@@ -174,10 +173,8 @@ async def test_commune_and_province_csv(app: App) -> None:
     assert clan[14:16] == ["12/QĐ-UBND", "13/10/2026"]
 
     province = io.StringIO()
-    async with app.db.session() as s:
-        from storage.places import find_province
-
-        found = await find_province(s, "nghe an")
+    async with app.db.unit_of_work(app.reports.now()) as uow:
+        found = await uow.places.find_province("nghe an")
     count = await reports.province_csv(found[0], 2026, province)
     lines = list(csv.reader(io.StringIO(province.getvalue())))
     assert count == 16 == len(lines) - 1  # Kim Liên's 15 and Đồng Văn's 1
@@ -187,15 +184,11 @@ async def test_commune_and_province_csv(app: App) -> None:
 
 async def test_province_csv_streams_in_batches(app: App) -> None:
     """The province export never holds every row: rows come through a streamed cursor."""
-    from storage.reports import stream_province_rows
-
     seeded = await seed(app.db)
-    async with app.db.session() as s:
-        from storage.places import find_province
-
-        found = await find_province(s, "nghe an")
+    async with app.db.unit_of_work(app.reports.now()) as uow:
+        found = await uow.places.find_province("nghe an")
     assert seeded.commune_id
-    rows = stream_province_rows(app.db, found[0], 2026, batch=4)
+    rows = app.db.export_province(found[0], 2026, app.reports.now(), batch=4)
     first = await anext(rows)
     assert first.commune == "Kim Liên"
     rest = [r async for r in rows]

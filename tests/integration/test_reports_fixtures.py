@@ -29,9 +29,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import Database
-from storage.repository import Repository
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -39,6 +39,7 @@ from storage.tables import (
     ClanRow,
     HouseholdRow,
 )
+from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 YEAR = 2026
@@ -73,7 +74,7 @@ def _score(points: list[float]) -> dict[str, Any]:
 
 
 async def add_assessment(
-    repo: Repository,
+    session: AsyncSession,
     *,
     title: str,
     subject_id: int,
@@ -119,11 +120,11 @@ async def add_assessment(
         decision_number=decision[0] if decision else None,
         decision_date=decision[1] if decision else None,
     )
-    repo.s.add(row)
-    await repo.s.flush()
+    session.add(row)
+    await session.flush()
 
     def log(days: float, old: str | None, new: str) -> None:
-        repo.s.add(
+        session.add(
             AssessmentLogRow(
                 assessment_id=row.id,
                 at=ago(days),
@@ -147,36 +148,37 @@ async def add_assessment(
         if days is not None:
             log(days, previous, new)
             previous = new
-    await repo.s.flush()
+    await session.flush()
     return row.id
 
 
 async def seed(db: Database) -> Seeded:
-    async with db.session() as s:
-        repo = Repository(s, ago(90))
-        province = await repo.ensure_province("Nghệ An")
-        commune = await repo.ensure_commune(province.id, "Kim Liên", difficult_area=False)
+    # Assessments are written as rows, to date each step in the past.
+    async with db.session() as session:
+        uow = UnitOfWork(session, ago(90))
+        province = await uow.places.ensure_province("Nghệ An")
+        commune = await uow.places.ensure_commune(province.id, "Kim Liên", difficult_area=False)
         names = ["Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2", "Thôn Mới"]
-        villages = {n: (await repo.ensure_village(commune.id, n)).id for n in names}
+        villages = {n: (await uow.places.ensure_village(commune.id, n)).id for n in names}
         for (year, title), share in {
             (2025, "household"): 70.0,
             (2030, "household"): 80.0,
             (2025, "clan"): 65.0,
             (2030, "clan"): 75.0,
         }.items():
-            await repo.set_target(commune.id, year, title, share)
-        chair = await repo.add_person("Trần Văn Bình", "chair", commune_id=commune.id)
-        lan = await repo.add_person(
+            await uow.places.set_target(commune.id, year, title, share)
+        chair = await uow.people.add("Trần Văn Bình", "chair", commune_id=commune.id)
+        lan = await uow.people.add(
             "Nguyễn Thị Lan", "collaborator", commune_id=commune.id, village_id=villages[names[0]]
         )
-        hung = await repo.add_person(
+        hung = await uow.people.add(
             "Lê Văn Hùng", "collaborator", commune_id=commune.id, village_id=villages[names[2]]
         )
-        hoa = await repo.add_person(
+        hoa = await uow.people.add(
             "Phạm Thị Hoa", "collaborator", commune_id=commune.id, village_id=villages[names[3]]
         )
-        identity = await repo.identity("telegram", "5001", "5001")
-        await repo.bind_identity(identity.id, chair.id)
+        identity = await uow.chats.identity("telegram", "5001", "5001")
+        await uow.chats.bind(identity.id, chair.id)
         seeded = Seeded(
             commune.id,
             villages,
@@ -185,15 +187,15 @@ async def seed(db: Database) -> Seeded:
         )
 
         async def household(key: str, village: str, name: str, created: float = 90) -> int:
-            repo.now = ago(created)
-            h = await repo.add_household(villages[village], name)
+            uow.now = ago(created)
+            h = await uow.households.add(villages[village], name)
             seeded.household_ids[key] = h.id
             return h.id
 
         async def assess(key: str, hid: int, village: str, **kw: Any) -> None:
             kw.setdefault("actor", lan.id)
             seeded.assessment_ids[key] = await add_assessment(
-                repo,
+                session,
                 title="household",
                 subject_id=hid,
                 commune_id=commune.id,
@@ -370,25 +372,27 @@ async def seed(db: Database) -> Seeded:
         )
         h18 = await household("h18", v3, "Trịnh Văn Mười Sáu (trùng)")
         await assess("h18", h18, v3, status="submitted", passed=True, submitted=12, actor=hung.id)
-        await s.execute(
+        await session.execute(
             update(HouseholdRow).where(HouseholdRow.id == h17).values(deleted_at=ago(1))
         )
-        await s.execute(update(HouseholdRow).where(HouseholdRow.id == h18).values(merged_into=h16))
+        await session.execute(
+            update(HouseholdRow).where(HouseholdRow.id == h18).values(merged_into=h16)
+        )
         # Lê Văn Hùng's last activity: 30 days ago (his logs above are older or on h17/h18).
-        await s.execute(
+        await session.execute(
             update(AssessmentLogRow).where(AssessmentLogRow.actor_id == hung.id).values(at=ago(30))
         )
 
-        repo.now = ago(90)
-        nguyen = await repo.add_clan(
+        uow.now = ago(90)
+        nguyen = await uow.households.add_clan(
             commune.id, "Họ Nguyễn", head_name="Nguyễn Văn Tộc", village_ids=[villages[v1]]
         )
-        tran = await repo.add_clan(
+        tran = await uow.households.add_clan(
             commune.id, "Họ Trần", head_name="Trần Văn Trưởng", village_ids=[villages[v2]]
         )
-        await s.execute(update(ClanRow).values(created_at=ago(90)))
+        await session.execute(update(ClanRow).values(created_at=ago(90)))
         seeded.assessment_ids["clan-nguyen"] = await add_assessment(
-            repo,
+            session,
             title="clan",
             subject_id=nguyen.id,
             commune_id=commune.id,
@@ -404,7 +408,7 @@ async def seed(db: Database) -> Seeded:
             points=[20, 40, 25],
         )
         seeded.assessment_ids["clan-tran"] = await add_assessment(
-            repo,
+            session,
             title="clan",
             subject_id=tran.id,
             commune_id=commune.id,
@@ -416,15 +420,15 @@ async def seed(db: Database) -> Seeded:
             points=[10, 20, 20],
         )
 
-        other = await repo.ensure_commune(province.id, "Đồng Văn", difficult_area=True)
-        village = await repo.ensure_village(other.id, "Bản Phố Cáo")
-        other_chair = await repo.add_person("Vàng Thị Mai", "chair", commune_id=other.id)
-        other_identity = await repo.identity("telegram", "5002", "5002")
-        await repo.bind_identity(other_identity.id, other_chair.id)
-        first = await repo.add_household(village.id, "Sùng A Páo")
-        await repo.add_household(village.id, "Giàng Thị Dợ")
+        other = await uow.places.ensure_commune(province.id, "Đồng Văn", difficult_area=True)
+        village = await uow.places.ensure_village(other.id, "Bản Phố Cáo")
+        other_chair = await uow.people.add("Vàng Thị Mai", "chair", commune_id=other.id)
+        other_identity = await uow.chats.identity("telegram", "5002", "5002")
+        await uow.chats.bind(other_identity.id, other_chair.id)
+        first = await uow.households.add(village.id, "Sùng A Páo")
+        await uow.households.add(village.id, "Giàng Thị Dợ")
         await add_assessment(
-            repo,
+            session,
             title="household",
             subject_id=first.id,
             commune_id=other.id,
@@ -438,7 +442,7 @@ async def seed(db: Database) -> Seeded:
         )
         seeded.other_commune_id = other.id
         seeded.other_chair_id = other_chair.id
-        await s.execute(update(ChannelIdentityRow).values(created_at=ago(90)))
+        await session.execute(update(ChannelIdentityRow).values(created_at=ago(90)))
     return seeded
 
 

@@ -13,11 +13,11 @@ from bot.bootstrap import App
 from bot.demo import DemoCommune, ensure_demo
 from bot.service import Push
 from storage.tables import AssessmentRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
+from tests.support.answers import FULL_ANSWERS
 from tests.support.chat import Chat
 
-FULL_ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 UNCLEAR = "chưa rõ lựa chọn"
 
 
@@ -25,7 +25,7 @@ class Pushes:
     def __init__(self) -> None:
         self.sent: list[Push] = []
 
-    async def __call__(self, repo: WorkflowRepository, pushes: Sequence[Push]) -> None:
+    async def __call__(self, uow: UnitOfWork, pushes: Sequence[Push]) -> None:
         self.sent.extend(pushes)
 
     def texts_to(self, chat_id: str) -> list[str]:

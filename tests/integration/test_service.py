@@ -28,27 +28,7 @@ from storage.tables import (
     VillageRow,
 )
 from tests.conftest import BACKENDS, POSTGRES_URL, _admin
-
-# A household of 5 with 2 school-age children and 3 adults, answering everything at full
-# points, in the order the questions come.
-HOUSEHOLD_ANSWERS = [
-    "Nguyễn Văn An",
-    "5",
-    "2",
-    "3",
-    "1",
-    "1",
-    "có",
-    "có",
-    "co",
-    "c",
-    "có",
-    "1, 4",
-    "có",
-    "có",
-    "có",
-]
-
+from tests.support.answers import HOUSEHOLD_ANSWERS
 
 # --- a migrated database per test, copied from one migrated once ---------------------------
 # (The shared `database_url` fixture migrates every test's database from scratch; here a copy

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
-from bot.bootstrap import App
+from bot.bootstrap import App, telegram_runner
 from bot.demo import ensure_demo
-from bot.telegram import TelegramRunner
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.support.telegram_double import TelegramDouble
 
 CHAIR_CHAT = 6101
@@ -43,7 +43,7 @@ async def run_bot(app: App, double: TelegramDouble) -> tuple[asyncio.Event, asyn
             "telegram_chat_burst": 100,
         }
     )
-    runner = TelegramRunner(settings, app.service, app.translator, app.db)
+    runner = telegram_runner(replace(app, settings=settings))
     stop = asyncio.Event()
     polls = len(double.calls("getUpdates"))
     task = asyncio.create_task(runner.run(stop))
@@ -63,13 +63,13 @@ async def test_report_command_only_for_chairs_and_data_commands_for_households(
     demo = await ensure_demo(app.db)
     # A household registered earlier (its chat known from a first message).
     async with app.db.session() as s:
-        repo = WorkflowRepository(s, app.service.clock())
-        person = await repo.add_person(
+        uow = UnitOfWork(s, app.service.clock())
+        person = await uow.people.add(
             "Nguyễn Văn An", "household", commune_id=demo.commune_id, village_id=demo.village_ids[0]
         )
-        await repo.register_household(demo.village_ids[0], "Nguyễn Văn An", person.id)
-        identity = await repo.identity("telegram", str(HOUSEHOLD_CHAT), str(HOUSEHOLD_CHAT))
-        await repo.bind_identity(identity.id, person.id)
+        await uow.households.register(demo.village_ids[0], "Nguyễn Văn An", person.id)
+        identity = await uow.chats.identity("telegram", str(HOUSEHOLD_CHAT), str(HOUSEHOLD_CHAT))
+        await uow.chats.bind(identity.id, person.id)
 
     stop, task = await run_bot(app, double)
     try:

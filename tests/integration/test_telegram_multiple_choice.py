@@ -11,7 +11,7 @@ import pytest
 from bot.bootstrap import App
 from bot.demo import ensure_demo
 from conversations.engine import Session
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.integration.test_telegram_menus import run_bot, stop_bot
 from tests.support.telegram_double import SentMessage, TelegramDouble
 
@@ -28,20 +28,20 @@ async def double() -> AsyncIterator[TelegramDouble]:
 async def _household(app: App) -> int:
     demo = await ensure_demo(app.db)
     async with app.db.session() as s:
-        repo = WorkflowRepository(s, app.service.clock())
-        person = await repo.add_person(
+        uow = UnitOfWork(s, app.service.clock())
+        person = await uow.people.add(
             "Nguyễn Văn An", "household", commune_id=demo.commune_id, village_id=demo.village_ids[0]
         )
-        household = await repo.register_household(demo.village_ids[0], "Nguyễn Văn An", person.id)
-        identity = await repo.identity("telegram", str(CHAT), str(CHAT))
-        await repo.bind_identity(identity.id, person.id)
+        household = await uow.households.register(demo.village_ids[0], "Nguyễn Văn An", person.id)
+        identity = await uow.chats.identity("telegram", str(CHAT), str(CHAT))
+        await uow.chats.bind(identity.id, person.id)
     return household.id
 
 
 async def _answers(app: App) -> dict[str, object]:
     async with app.db.session() as s:
-        repo = WorkflowRepository(s, app.service.clock())
-        assessment = await repo.assessment(1)
+        uow = UnitOfWork(s, app.service.clock())
+        assessment = await uow.assessments.get(1)
     assert assessment is not None
     return dict(Session.model_validate(assessment.session).answers)
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.bootstrap import App, utc_now
 from bot.demo import ensure_demo
 from storage.tables import AssessmentRow, HouseholdRow, VillageRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.support.chat import Chat
 
 
@@ -31,9 +31,9 @@ async def _collaborator(app: App, channel: str = "console") -> Chat:
     demo = await ensure_demo(app.db)  # binds the terminal chat to the demo collaborator
     if channel != "console":
         async with app.db.session() as session:
-            repo = WorkflowRepository(session, utc_now())
-            identity = await repo.identity(channel, "local", "local")
-            await repo.bind_identity(identity.id, demo.collaborator_id)
+            uow = UnitOfWork(session, utc_now())
+            identity = await uow.chats.identity(channel, "local", "local")
+            await uow.chats.bind(identity.id, demo.collaborator_id)
     chat = Chat(app, "local", channel=channel)
     await chat.say("/start")
     assert "hộ gia đình ở thôn nào?" in await chat.choose("Đánh giá hộ gia đình")

@@ -14,18 +14,18 @@ from bot.bootstrap import App
 from bot.demo import ensure_demo
 from bot.service import Inbound, Push
 from storage.tables import AssessmentLogRow, AssessmentRow, ChannelIdentityRow, HouseholdRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
+from tests.support.answers import FULL_ANSWERS
 from tests.support.chat import Chat
 
 # Answers for a household with 4 members, 2 school-age children, all "yes" / first option.
-FULL_ANSWERS = ["4", "2", "2", "1", "1", "co", "co", "co", "co", "co", "1, 3", "co", "co", "co"]
 
 
 class Pushes:
     def __init__(self) -> None:
         self.sent: list[Push] = []
 
-    async def __call__(self, repo: WorkflowRepository, pushes: Sequence[Push]) -> None:
+    async def __call__(self, uow: UnitOfWork, pushes: Sequence[Push]) -> None:
         self.sent.extend(pushes)
 
     def texts_to(self, chat_id: str) -> list[str]:
@@ -249,10 +249,10 @@ async def test_declining_consent_stores_nothing(app: App, pushes: Pushes) -> Non
 async def test_revoked_and_used_up_invites_are_refused(app: App, pushes: Pushes) -> None:
     demo = await ensure_demo(app.db)
     async with app.db.session() as session:
-        repo = WorkflowRepository(session, app.service.clock())
-        personal = await repo.add_invite("collaborator", demo.commune_id, max_uses=1)
-        revoked = await repo.add_invite("collaborator", demo.commune_id)
-        await repo.revoke_invite(revoked.code)
+        uow = UnitOfWork(session, app.service.clock())
+        personal = await uow.invites.add("collaborator", demo.commune_id, max_uses=1)
+        revoked = await uow.invites.add("collaborator", demo.commune_id)
+        await uow.invites.revoke(revoked.code)
     first = Chat(app, "c-1")
     await first.say(f"/start {personal.code}")
     await first.say("Người Thứ Nhất")

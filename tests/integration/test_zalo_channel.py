@@ -15,19 +15,18 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.bootstrap import build_app, utc_now
+from bot.bootstrap import StoredChats, build_app, utc_now, zalo_runner
 from bot.delivery import RetryLater, Unreachable
 from bot.demo import ensure_demo
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.settings import PROJECT_ROOT, Settings
-from bot.zalo import ZaloRunner
 from bot.zalo.channel import ZaloChannel, ZaloLimits
 from bot.zalo.client import ZaloBotClient
 from bot.zalo.media import MediaStore
 from storage.db import Database
 from storage.tables import ChannelIdentityRow
-from storage.workflow import WorkflowRepository
+from storage.uow import UnitOfWork
 from tests.support.botprocess import free_port
 from tests.support.zalo_double import ZaloDouble
 
@@ -57,12 +56,13 @@ def make_channel(
     db: Database | None = None,
     media: MediaStore | None = None,
 ) -> ZaloChannel:
-    return ZaloChannel(client, translator, db=db, limits=ZaloLimits(), media=media)
+    chats = StoredChats(db) if db is not None else None
+    return ZaloChannel(client, translator, chats=chats, limits=ZaloLimits(), media=media)
 
 
 async def identity(db: Database, chat_id: str) -> int:
     async with db.session() as session:
-        found = await WorkflowRepository(session, utc_now()).identity("zalo", chat_id, chat_id)
+        found = await UnitOfWork(session, utc_now()).chats.identity("zalo", chat_id, chat_id)
     return found.id
 
 
@@ -180,7 +180,7 @@ async def test_the_runner_polls_answers_and_stops_cleanly(
     app = build_app(settings)
     try:
         demo = await ensure_demo(app.db)
-        runner = ZaloRunner.from_app(app)
+        runner = zalo_runner(app)
         stop = asyncio.Event()
         # A flaky start: polling backs off and carries on.
         zalo.inject("getUpdates", "500", times=2)

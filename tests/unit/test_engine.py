@@ -36,30 +36,12 @@ from conversations.engine import (
     start,
 )
 from conversations.packs import AnswerValue, CriteriaPack, load_pack, parse_pack
+from tests.support.answers import HOUSEHOLD_ANSWERS
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
 HOUSEHOLD = load_pack(PACKS / "gdht-448.yaml")
 CLAN = load_pack(PACKS / "dhht-2022.yaml")
 VILLAGE = {"household.village": "Thôn Sen 1"}
-
-# The household's answers, in the order the questions come (the village is known already).
-FULL_HOUSEHOLD = [
-    "Nguyễn Văn An",  # head_name
-    "5",  # members
-    "2",  # children
-    "3",  # adults
-    "1",  # school_attendance
-    "1",  # school_results
-    "có",  # children_conduct
-    "có",  # adult_literacy
-    "co",  # adult_learning
-    "c",  # adult_applying
-    "có",  # study_corner
-    "1, 4",  # info_devices
-    "có",  # study_fund
-    "có",  # cultured_family
-    "có",  # stable_lawful
-]
 
 
 def describe(event: Event) -> str:
@@ -125,12 +107,12 @@ class Conversation:
 
 def answered_up_to(count: int) -> Conversation:
     chat = Conversation.start()
-    chat.say(*FULL_HOUSEHOLD[:count])
+    chat.say(*HOUSEHOLD_ANSWERS[:count])
     return chat
 
 
 def at_review() -> Conversation:
-    chat = answered_up_to(len(FULL_HOUSEHOLD))
+    chat = answered_up_to(len(HOUSEHOLD_ANSWERS))
     assert chat.session.mode == "review"
     return chat
 
@@ -146,7 +128,7 @@ def test_complete_a_household_assessment() -> None:
     # Two children: 1.1 and 1.2 now apply, so there are two more questions.
     assert chat.say("2") == ["got children=2", "ask adults 4/15"]
     assert chat.say("3") == ["got adults=3", "ask school_attendance 5/15"]
-    assert chat.say(*FULL_HOUSEHOLD[4:-1])[-1] == "ask stable_lawful 15/15"
+    assert chat.say(*HOUSEHOLD_ANSWERS[4:-1])[-1] == "ask stable_lawful 15/15"
     assert chat.say("có") == ["got stable_lawful=yes", "review missing=0"]
     review = chat.last
     assert isinstance(review, ReviewShown)
@@ -171,7 +153,7 @@ def test_household_without_children_is_not_asked_about_schooling() -> None:
 
 
 def test_a_difficult_area_session_scores_with_the_lower_threshold() -> None:
-    answers = [*FULL_HOUSEHOLD[:10], "không", "1", "không", "không", "có"]  # 30 + 30 + 5 + 10
+    answers = [*HOUSEHOLD_ANSWERS[:10], "không", "1", "không", "không", "có"]  # 30 + 30 + 5 + 10
     easy = Conversation.start(difficult_area=True)
     easy.say(*answers)
     elsewhere = Conversation.start()
@@ -377,7 +359,7 @@ def test_leave_and_resume_at_the_same_question() -> None:
     stored = json.dumps(chat.session.model_dump(mode="json"))
     later = Conversation(HOUSEHOLD, Session.model_validate(json.loads(stored)), [])
     assert later.say(Command("resume")) == ["ask children_conduct 7/15"]
-    assert later.say(*FULL_HOUSEHOLD[6:])[-1] == "review missing=0"
+    assert later.say(*HOUSEHOLD_ANSWERS[6:])[-1] == "review missing=0"
     assert later.say("gửi") == ["submitted 100 passed"]
 
 
@@ -555,7 +537,7 @@ def test_a_session_survives_a_json_round_trip_and_continues_identically() -> Non
         [],
     )
     assert restored.session == straight.session
-    rest = [*FULL_HOUSEHOLD[8:], "quay lại", "có", "11", "1 2 3", "gửi"]
+    rest = [*HOUSEHOLD_ANSWERS[8:], "quay lại", "có", "11", "1 2 3", "gửi"]
     assert restored.say(*rest) == straight.say(*rest)
     assert restored.session == straight.session
     assert restored.session.evidence == {"adult_learning": ["photo-1"]}

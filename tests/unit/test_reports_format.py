@@ -26,7 +26,8 @@ from bot.reports.periods import (
 )
 from bot.reports.scheduler import ReportScheduler, default_times, times_for
 from bot.settings import PROJECT_ROOT, Settings
-from storage.reports import CommuneProgress, Counts, Schedule, VillageProgress
+from storage.progress import CommuneProgress, Counts, VillageProgress
+from storage.schedules import Schedule
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)  # Sunday 09:00 in Hà Nội

@@ -12,14 +12,15 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from sqlalchemy import select
 
+from bot.bootstrap import StoredChats
 from bot.delivery import RetryLater, Unreachable
 from bot.i18n import Translator
 from bot.rendering import Button, Reply
 from bot.settings import PROJECT_ROOT
 from bot.telegram.sender import TelegramChannel, TelegramLimits, translate_errors
 from storage.db import Database
-from storage.repository import Repository
 from storage.tables import ChannelIdentityRow
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 from tests.support.telegram_double import TelegramDouble
 
@@ -244,10 +245,10 @@ async def test_a_blocked_chat_is_unreachable_and_flagged(
     tg: TelegramDouble, bot: Bot, translator: Translator, db: Database
 ) -> None:
     async with db.session() as session:
-        repo = Repository(session, FakeClock()())
-        await repo.identity("telegram", "777", "777")
-        await repo.identity("telegram", "778", "778")
-    channel = TelegramChannel(bot, translator, db=db, limits=fast())
+        uow = UnitOfWork(session, FakeClock()())
+        await uow.chats.identity("telegram", "777", "777")
+        await uow.chats.identity("telegram", "778", "778")
+    channel = TelegramChannel(bot, translator, chats=StoredChats(db), limits=fast())
     tg.block_chat(777)
 
     with pytest.raises(Unreachable):

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from aiogram import Bot
 
+from bot.answering import Answering
+from bot.bootstrap import StoredChats
 from bot.i18n import Translator
 from bot.rendering import Button, Reply
 from bot.service import Inbound
@@ -21,8 +23,8 @@ from bot.telegram.polling import Poller
 from bot.telegram.runner import make_dispatcher
 from bot.telegram.sender import TelegramChannel, TelegramLimits
 from storage.db import Database
-from storage.repository import Repository
 from storage.tables import ChannelIdentityRow
+from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
 from tests.support.telegram_double import TelegramDouble
 
@@ -65,8 +67,9 @@ async def running(
 ) -> AsyncIterator[TelegramChannel]:
     bot: Bot = tg.make_bot()
     limits = TelegramLimits(1000, 1000, push_per_second=1000, chat_burst=100)
-    channel = TelegramChannel(bot, translator, db=db, limits=limits)
-    bridge = TelegramBridge(service, channel, translator, db)
+    chats = StoredChats(db) if db is not None else None
+    channel = TelegramChannel(bot, translator, chats=chats, limits=limits)
+    bridge = TelegramBridge(Answering(service, channel.chats, apology="telegram-error"), channel)
     poller = Poller(bot, make_dispatcher(bridge), allowed_updates=ALLOWED_UPDATES, timeout=1)
     stop = asyncio.Event()
     task = asyncio.create_task(poller.run(stop))
@@ -213,7 +216,7 @@ async def test_blocking_and_unblocking_the_bot_is_recorded(
     tg: TelegramDouble, translator: Translator, db: Database
 ) -> None:
     async with db.session() as session:
-        await Repository(session, FakeClock()()).identity("telegram", str(CHAT), str(CHAT))
+        await UnitOfWork(session, FakeClock()()).chats.identity("telegram", str(CHAT), str(CHAT))
 
     async def unreachable() -> bool:
         async with db.session() as session:

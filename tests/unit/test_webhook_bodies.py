@@ -11,11 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.bootstrap import build_app
+from bot.bootstrap import build_app, telegram_runner, zalo_runner
 from bot.settings import Settings
-from bot.telegram import TelegramRunner
 from bot.telegram.webhook import SECRET_HEADER as TELEGRAM_SECRET_HEADER
-from bot.zalo import ZaloRunner
 from bot.zalo.client import SECRET_HEADER as ZALO_SECRET_HEADER
 
 TELEGRAM_SECRET = "telegram_secret-1"
@@ -47,7 +45,7 @@ async def client(tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
         _env_file=None,
     )
     app = build_app(settings)
-    telegram, zalo = TelegramRunner.from_app(app), ZaloRunner.from_app(app)
+    telegram, zalo = telegram_runner(app), zalo_runner(app)
     web_app = web.Application()
     assert telegram.register(web_app) and zalo.register(web_app)
     http: TestClient[Any, Any] = TestClient(TestServer(web_app))

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.answering import Answering
 from bot.i18n import Translator
 from bot.rendering import Reply
 from bot.service import Inbound
@@ -80,7 +81,8 @@ def make(translator: Translator, delay: float = 0.0) -> tuple[ZaloBridge, Servic
         limits=ZaloLimits(1000, 1000, push_per_second=1000),
         backoff=False,
     )
-    return ZaloBridge(service, channel), service, client  # type: ignore[arg-type]
+    answers = Answering(service, channel.chats, apology="zalo-error")
+    return ZaloBridge(answers, channel), service, client
 
 
 async def settle(bridge: ZaloBridge, timeout: float = 5.0) -> None:

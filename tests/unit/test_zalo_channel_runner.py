@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.bootstrap import App, build_app
+from bot.bootstrap import App, build_app, telegram_runner, zalo_runner
 from bot.settings import Settings
-from bot.zalo import ZaloRunner, make_channel, make_client
+from bot.zalo import make_channel, make_client
 
 
 def settings(tmp_path: Path, **values: Any) -> Settings:
@@ -42,7 +42,7 @@ def routes(web_app: web.Application) -> set[tuple[str, str]]:
 async def test_polling_needs_no_web_server(tmp_path: Path, close: list[App]) -> None:
     app = build_app(settings(tmp_path))
     close.append(app)
-    runner = ZaloRunner.from_app(app)
+    runner = zalo_runner(app)
     assert runner.mode == "polling"
     web_app = web.Application()
     assert runner.register(web_app) is False
@@ -66,9 +66,7 @@ async def test_webhook_and_pictures_are_served_by_the_shared_server(
         )
     )
     close.append(app)
-    from bot.telegram import TelegramRunner
-
-    zalo, telegram = ZaloRunner.from_app(app), TelegramRunner.from_app(app)
+    zalo, telegram = zalo_runner(app), telegram_runner(app)
     web_app = web.Application()
     # The same aiohttp application (one host and port), a path each.
     assert zalo.register(web_app) and telegram.register(web_app)
@@ -90,7 +88,7 @@ async def test_the_webhook_path_can_be_set(tmp_path: Path, close: list[App]) -> 
         )
     )
     close.append(app)
-    runner = ZaloRunner.from_app(app)
+    runner = zalo_runner(app)
     web_app = web.Application()
     assert runner.register(web_app)
     assert routes(web_app) == {("POST", "/internal/zalo")}
