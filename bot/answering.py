@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.chats import ChannelChats
-from bot.delivery import RetryLater, Unreachable
+from bot.inbound import Inbound
+from bot.outbox.delivery import RetryLater, Unreachable
 from bot.rendering import Reply
-from bot.service import Inbound
 
 log = logging.getLogger(__name__)
 

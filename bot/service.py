@@ -9,53 +9,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.flows import router
-from bot.flows.context import Notice, ReportHook, Turn
-from bot.flows.options import OPTIONS_PER_PAGE
+from bot.flows.context import ReportHook, Turn
 from bot.flows.screens import ChatState
 from bot.i18n import Translator
-from bot.inbound import Inbound, InboundKind
+from bot.inbound import Inbound
+from bot.notices import PushSink, pushes_for
 from bot.packs import PackLibrary
 from bot.rendering import Renderer, Reply
-from storage.ports import ChatUnitOfWork, UnitsOfWork
-
-# Where they were defined before the flows had a context of their own; imported from here by
-# the channels, the bootstrap and the reports.
-__all__ = [
-    "OPTIONS_PER_PAGE",
-    "ChatService",
-    "Inbound",
-    "InboundKind",
-    "Notice",
-    "PackLibrary",
-    "Push",
-    "ReportHook",
-    "Turn",
-]
+from storage.ports import UnitsOfWork
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Push:
-    """A message to someone other than the sender (a notice, a digest), sent via the outbox."""
-
-    person_id: int
-    channel: str
-    chat_id: str
-    reply: Reply
-    # What makes this push unique, so queueing it twice sends it once.
-    key: str
-    # The household the message names, so deleting the household's data finds it.
-    household_id: int | None = None
-
-
 Clock = Callable[[], datetime]
-PushSink = Callable[[ChatUnitOfWork, Sequence[Push]], Awaitable[None]]
 # Told (channel, chat id, role or None) after a message changed who is in a chat: a person
 # joined, or deleted their data. Telegram sets the chat's command menu for the role.
 RoleListener = Callable[[str, str, str | None], Awaitable[None]]
@@ -116,8 +85,11 @@ class ChatService:
             else:
                 await router.dispatch(self, turn)
             await uow.chats.save_state(inbound.channel, inbound.chat_id, turn.chat.dump())
-            if turn.notices:
-                await self._queue_notices(uow, turn.notices)
+            if turn.notices and self.push_sink is not None:
+                # Written in each reader's language, queued in this transaction (bot/notices.py).
+                pushes = await pushes_for(uow, turn.notices, self.t, self.push_channels)
+                if pushes:
+                    await self.push_sink(uow, pushes)
         role = turn.person.role if turn.person is not None else None
         if role != (person.role if person is not None else None):
             await self._role_changed(inbound, role)
@@ -131,25 +103,3 @@ class ChatService:
                 log.exception(
                     "role listener failed for %s chat %s", inbound.channel, inbound.chat_id
                 )
-
-    async def _queue_notices(self, uow: ChatUnitOfWork, notices: Sequence[Notice]) -> None:
-        """Render each notice in its reader's language and hand it to the outbox."""
-        pushes: list[Push] = []
-        for index, notice in enumerate(notices):
-            for identity in await uow.chats.identities_of(notice.person_id):
-                if identity.channel not in self.push_channels:
-                    continue  # the terminal chat cannot be reached when nobody is at it
-                text = self.t(identity.locale or self.t.default, notice.message_id, **notice.args)
-                key = f"notice:{notice.message_id}:{notice.person_id}:{uow.now.isoformat()}:{index}"
-                pushes.append(
-                    Push(
-                        notice.person_id,
-                        identity.channel,
-                        identity.chat_id,
-                        Reply(text),
-                        key,
-                        notice.household_id,
-                    )
-                )
-        if pushes and self.push_sink is not None:
-            await self.push_sink(uow, pushes)

@@ -1,12 +1,18 @@
 """Shared fixtures: a migrated database on SQLite always, and on PostgreSQL when
-TEST_DATABASE_URL is set (each test gets a database of its own, dropped afterwards)."""
+TEST_DATABASE_URL is set (each test gets a database of its own, dropped afterwards).
+
+Migrating takes 0.25-0.5 s, so it happens once per session, into a template; each test gets a
+copy of it (SQLite's backup API; PostgreSQL's `CREATE DATABASE … TEMPLATE …`)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -62,52 +68,101 @@ async def _admin(url: str, sql: str) -> None:
         await conn.close()
 
 
+def _admin_blocking(url: str, sql: str) -> None:
+    """`_admin` from synchronous code, which may itself run inside a test's event loop (a
+    session fixture is set up when the first test asks for it)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin(url, sql)).result()
+
+
+def _postgres_url(name: str) -> str:
+    assert POSTGRES_URL
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
 @asynccontextmanager
-async def throwaway_postgres(prefix: str = "hoctap_test") -> AsyncIterator[str]:
-    """A new, migrated database on the TEST_DATABASE_URL server, dropped afterwards (so one
-    an earlier run left behind never matters)."""
+async def throwaway_postgres(
+    prefix: str = "hoctap_test", template: str | None = None
+) -> AsyncIterator[str]:
+    """A new database on the TEST_DATABASE_URL server, dropped afterwards (so one an earlier
+    run left behind never matters): a copy of `template`, else migrated from scratch."""
     assert POSTGRES_URL
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    await _admin(POSTGRES_URL, f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    copy = f' TEMPLATE "{template}"' if template else ""
+    await _admin(POSTGRES_URL, f'CREATE DATABASE "{name}"{copy}')
+    url = _postgres_url(name)
     try:
-        upgrade(url)
+        if template is None:
+            upgrade(url)
         yield url
     finally:
         await _admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'hoctap.db'}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per session, copied for each test."""
+    template = tmp_path_factory.mktemp("template") / "hoctap.db"
+    upgrade(f"sqlite+aiosqlite:///{template}")
+    return template
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """The name of a PostgreSQL database migrated once per session, copied for each test."""
+    assert POSTGRES_URL
+    name = f"hoctap_template_{uuid.uuid4().hex[:12]}"
+    _admin_blocking(POSTGRES_URL, f'CREATE DATABASE "{name}"')
+    try:
+        upgrade(_postgres_url(name))
+        yield name
+    finally:
+        _admin_blocking(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_sqlite(template: Path, target: Path) -> str:
+    """A copy of the template at `target`, as a URL. The backup API rather than a file copy:
+    it copies whatever the template's journal still holds."""
+    with (
+        contextlib.closing(sqlite3.connect(template)) as source,
+        contextlib.closing(sqlite3.connect(target)) as destination,
+    ):
+        source.backup(destination)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@asynccontextmanager
+async def migrated_database(request: pytest.FixtureRequest, backend: str) -> AsyncIterator[str]:
+    """A migrated, empty database of the test's own on `backend`, dropped afterwards."""
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        target: Path = request.getfixturevalue("tmp_path") / "hoctap.db"
+        yield copy_sqlite(template, target)
+        return
+    name: str = request.getfixturevalue("postgres_template")
+    async with throwaway_postgres(template=name) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     """A freshly migrated, empty database URL."""
-    if request.param == "sqlite":
-        url = _sqlite_url(tmp_path)
-        upgrade(url)
-        yield url
-        return
-    async with throwaway_postgres() as url:
+    async with migrated_database(request, request.param) as url:
         yield url
 
 
 @pytest.fixture(params=STORES)
-async def units(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitsOfWork]:
+async def units(request: pytest.FixtureRequest) -> AsyncIterator[UnitsOfWork]:
     """Opens units of work on an empty store: the in-memory twin, SQLite, PostgreSQL."""
     if request.param == "memory":
         yield MemoryDatabase().unit_of_work
         return
-    async with contextlib.AsyncExitStack() as stack:
-        if request.param == "sqlite":
-            url = _sqlite_url(tmp_path)
-            upgrade(url)
-        else:
-            url = await stack.enter_async_context(throwaway_postgres())
+    async with migrated_database(request, request.param) as url:
         database = Database(url)
-        stack.push_async_callback(database.dispose)
-        yield database.unit_of_work
+        try:
+            yield database.unit_of_work
+        finally:
+            await database.dispose()
 
 
 @pytest.fixture

@@ -7,18 +7,14 @@ in; it answers inside the service's own transaction. `digest_replies`, `report_c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.commands import REPORT
+from bot.flows.context import ReportHook, Turn
 from bot.rendering import Reply, button_int
 from bot.reports.periods import PERIOD_KINDS, PeriodKind
 from bot.reports.service import CALLBACK_PREFIX, Reports, may_see
 from conversations.domain import Person
 from conversations.text import fold
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.service import ReportHook, Turn
 
 # The earliest year a report button may ask for (the movement's yearly titles began later).
 MIN_REPORT_YEAR = 2000

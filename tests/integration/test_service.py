@@ -3,21 +3,15 @@ set): what a collaborator reads in the terminal chat and what ends up stored."""
 
 from __future__ import annotations
 
-import sqlite3
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
 
 from bot.bootstrap import App
 from bot.demo import ensure_demo
+from bot.inbound import Inbound
 from bot.rendering import Reply
-from bot.service import Inbound
-from storage.db import upgrade
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -27,67 +21,7 @@ from storage.tables import (
     ProcessedUpdateRow,
     VillageRow,
 )
-from tests.conftest import BACKENDS, POSTGRES_URL, _admin
 from tests.support.answers import HOUSEHOLD_ANSWERS
-
-# --- a migrated database per test, copied from one migrated once ---------------------------
-# (The shared `database_url` fixture migrates every test's database from scratch; here a copy
-# of a template keeps the many conversations below quick on both databases.)
-
-
-@pytest.fixture(scope="module")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    template = tmp_path_factory.mktemp("template") / "hoctap.db"
-    upgrade(f"sqlite+aiosqlite:///{template}")
-    return template
-
-
-@pytest.fixture(scope="module")
-def postgres_template() -> Iterator[str]:
-    assert POSTGRES_URL
-    name = f"hoctap_template_{uuid.uuid4().hex[:12]}"
-    run_admin(f'CREATE DATABASE "{name}"')
-    try:
-        upgrade(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-        yield name
-    finally:
-        run_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def run_admin(sql: str) -> None:
-    """An admin statement from synchronous code, which may run inside the test's loop."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    assert POSTGRES_URL
-    url = POSTGRES_URL
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _admin(url, sql)).result()
-
-
-@pytest.fixture(params=BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A freshly migrated, empty database URL (overrides the shared fixture for speed)."""
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        target = tmp_path / "hoctap.db"
-        source = sqlite3.connect(template)
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-            source.close()
-        yield f"sqlite+aiosqlite:///{target}"
-        return
-    assert POSTGRES_URL
-    template_name: str = request.getfixturevalue("postgres_template")
-    name = f"hoctap_test_{uuid.uuid4().hex[:12]}"
-    await _admin(POSTGRES_URL, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        await _admin(POSTGRES_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Chat:
@@ -192,6 +126,8 @@ async def test_a_full_household_assessment_is_shown_and_stored(chat: Chat, app: 
         "Sơ bộ: ĐẠT danh hiệu “Gia đình học tập”.",
         "Lưu ý: bộ tiêu chí còn một số chỉ số tạm thời, chờ Hội Khuyến học ban hành bộ tiêu chí "
         "chính thức.",
+        # 80 (70 in a difficult area) was not found in the decision's published copies.
+        "Lưu ý: mức điểm để đạt (80 điểm) là tạm thời, chưa đối chiếu với văn bản gốc.",
         # The collaborator entered it: what happens next is theirs to do, not "wait for one".
         "Đây là kết quả sơ bộ. Phiếu đã vào mục “Phiếu chờ xác nhận”: khi đã kiểm tra lại, "
         "anh/chị chọn “Xác nhận” để gửi lên Hội Khuyến học xã.",
@@ -202,7 +138,7 @@ async def test_a_full_household_assessment_is_shown_and_stored(chat: Chat, app: 
 
     row = await only_assessment(app)
     assert (row.status, row.total, row.passed) == ("submitted", 100, True)
-    assert (row.pack_id, row.pack_version) == ("gdht-448", "2015.1")
+    assert (row.pack_id, row.pack_version) == ("gdht-448", "2015.2")
     assert (row.title, row.subject_kind, row.year) == ("household", "household", 2026)
     assert row.submitted_at is not None
     assert row.answers == {
@@ -224,6 +160,7 @@ async def test_a_full_household_assessment_is_shown_and_stored(chat: Chat, app: 
         "stable_lawful": "yes",
     }
     assert row.score is not None and row.score["provisional"] is True
+    assert row.score["provisional_rule"] is True
     assert [c["points"] for c in row.score["criteria"]] == [30, 30, 20, 20]
 
     log = await log_of(app, row.id)

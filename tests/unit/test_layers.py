@@ -1,6 +1,7 @@
 """The layers, read from the imports of every module: the core (`conversations`) imports
 neither storage nor bot; storage imports the core, never bot; a channel imports neither storage
-nor another channel; the reports never import the bootstrap that wires them. Imports inside
+nor another channel; the outbox imports no channel; the reports never import the bootstrap that
+wires them. Imports inside
 functions and under TYPE_CHECKING count too: they are how cycles used to hide."""
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ def test_storage_imports_the_core_never_bot() -> None:
 def test_a_channel_imports_neither_storage_nor_another_channel(channel: str) -> None:
     others = tuple(c for c in CHANNELS if c != channel)
     assert _offending(channel, ("storage", *others)) == []
+
+
+def test_the_outbox_imports_no_channel() -> None:
+    # Channels import bot.outbox.delivery (what every channel shares); the outbox reaches a
+    # channel only through the `Channel` it is given by the bootstrap.
+    assert _offending("bot.outbox", (*CHANNELS, "bot.bootstrap", "bot.channels")) == []
+
+
+def test_the_notices_are_the_services_not_the_reports() -> None:
+    assert _offending("bot.notices", ("bot.reports", "bot.outbox")) == []
 
 
 def test_only_the_bootstrap_wires_the_reports_never_the_reverse() -> None:

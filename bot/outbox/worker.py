@@ -36,7 +36,7 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from bot.delivery import Channel, DeliveryUnknown, RetryLater, Unreachable
+from bot.outbox.delivery import Channel, DeliveryUnknown, RetryLater, Unreachable
 from bot.rendering import Reply
 from storage.chats import Recipient
 from storage.db import Database
