@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from conversations.expressions import Expression, ExpressionError, check_references, parse
 
-CURRENT_SPEC_VERSION = 1
+# Spec 2 added where an indicator's text came from (`source`) and the pass rule's own
+# `provisional` flag; both optional, so a spec 1 pack reads as spec 2 unchanged.
+CURRENT_SPEC_VERSION = 2
 
 TitleKind = Literal["household", "clan", "village", "citizen", "unit"]
 QuestionType = Literal["text", "integer", "decimal", "select_one", "select_multiple", "yes_no"]
@@ -122,7 +124,11 @@ class Indicator(_Frozen):
     id: str = Field(min_length=1)
     text: LocalizedText
     max_points: float = Field(gt=0)
+    # Not (all) checked against the official text: wording, points, partial credit or when it
+    # applies. A commune that loads its official table marks its rows confirmed.
     provisional: bool = False
+    # Where the indicator's text came from (decision, copy, page; what was not checked).
+    source: str | None = Field(default=None, min_length=1, max_length=1000)
     # Must score its full points for the title, whatever the total.
     mandatory: bool = False
     min_points: float | None = None
@@ -171,6 +177,8 @@ class PassRule(_Frozen):
     difficult_area_total_min: float | None = None
     # "No indicator below N points" (the Công dân học tập rule); applies to every indicator.
     indicator_min: float | None = None
+    # The thresholds were not checked against the official text; results say so.
+    provisional: bool = False
 
 
 class CriteriaPack(_Frozen):
@@ -262,7 +270,14 @@ class PackError(ValueError):
 
 # Forward-only migrations of the pack format: MIGRATIONS[n] turns spec n into spec n + 1.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _spec_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Spec 2 only added optional fields (indicator `source`, `pass_rule.provisional`)."""
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _spec_1_to_2}
 
 
 def migrate(

@@ -53,7 +53,9 @@ class ScoreResult(_Frozen):
     difficult_area: bool
     passed: bool
     failed_rules: tuple[FailedRule, ...]
+    # Some indicator was provisional; the pass rule was (a score stored before the flag: no).
     provisional: bool
+    provisional_rule: bool = False
 
 
 def is_relevant(
@@ -181,4 +183,5 @@ def score(
         passed=not failed,
         failed_rules=tuple(failed),
         provisional=pack.provisional,
+        provisional_rule=pack.pass_rule.provisional,
     )

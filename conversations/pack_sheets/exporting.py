@@ -139,6 +139,7 @@ def pack_rows(pack: CriteriaPack) -> dict[str, list[dict[str, Any]]]:
                     **_texts("indicator_text", ind.text),
                     "max_points": _num(ind.max_points),
                     "provisional": _yes(ind.provisional),
+                    "indicator_source": ind.source,
                     "mandatory": _yes(ind.mandatory),
                     "min_points": _num(ind.min_points),
                     "not_applicable_points": _num(ind.not_applicable_points),
@@ -156,6 +157,7 @@ def pack_rows(pack: CriteriaPack) -> dict[str, list[dict[str, Any]]]:
         "total_min": _num(rule.total_min),
         "difficult_area_total_min": _num(rule.difficult_area_total_min),
         "indicator_min": _num(rule.indicator_min),
+        "pass_rule_provisional": _yes(rule.provisional),
         "spec_version": pack.spec_version,
     }
     return {SURVEY: survey, CHOICES: choices, CRITERIA: criteria, SETTINGS: [settings]}

@@ -85,8 +85,9 @@ class _Converter:
         for key in ("name", "source", "note"):
             _put(data, key, self.read.localized(row, key))
         rule: dict[str, Any] = {}
-        for key in PASS_RULE_FIELDS:
-            _put(rule, key, self.read.number(row, key))
+        for key, column in PASS_RULE_FIELDS.items():
+            read = self.read.flag if key == "provisional" else self.read.number
+            _put(rule, key, read(row, column))
         data["pass_rule"] = rule
         self.locations.add((), row.cell(), SETTINGS_FIELDS)
         self.locations.add(("pass_rule",), row.cell(), PASS_RULE_FIELDS)
@@ -286,6 +287,7 @@ class _Converter:
         ind: dict[str, Any] = {}
         _put(ind, "id", self.read.text(row, "indicator"))
         _put(ind, "provisional", self.read.flag(row, "provisional"))
+        _put(ind, "source", self.read.text(row, "indicator_source"))
         _put(ind, "mandatory", self.read.flag(row, "mandatory"))
         _put(ind, "max_points", self.read.number(row, "max_points"))
         _put(ind, "min_points", self.read.number(row, "min_points"))

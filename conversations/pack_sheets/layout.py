@@ -81,7 +81,13 @@ SURVEY_COLUMNS = _columns(
     ("indicator_text::vi", 50, "long", "Nội dung chỉ số theo văn bản"),
     ("indicator_text::en", 40, "long", "Nội dung chỉ số bằng tiếng Anh"),
     ("max_points", 11, "number", "Điểm tối đa của chỉ số"),
-    ("provisional", 11, "flag", "yes: chỉ số tạm thời, chưa đối chiếu văn bản"),
+    ("provisional", 11, "flag", "yes: chỉ số tạm thời, chưa đối chiếu văn bản; no: đã đối chiếu"),
+    (
+        "indicator_source",
+        40,
+        "long",
+        "Nội dung chỉ số lấy từ đâu: văn bản, bản sao, trang; phần nào chưa đối chiếu",
+    ),
     ("mandatory", 11, "flag", "yes: phải đạt đủ điểm mới được công nhận"),
     ("min_points", 11, "number", "Điểm tối thiểu của chỉ số"),
     ("not_applicable_points", 12, "number", "Điểm khi không áp dụng; trống là đủ điểm"),
@@ -116,6 +122,7 @@ SETTINGS_COLUMNS = _columns(
     ("total_min", 10, "number", "Tổng điểm tối thiểu để đạt"),
     ("difficult_area_total_min", 14, "number", "Tổng điểm tối thiểu ở vùng khó khăn"),
     ("indicator_min", 12, "number", "Không chỉ số nào dưới số điểm này"),
+    ("pass_rule_provisional", 12, "flag", "yes: ngưỡng đạt tạm thời, chưa đối chiếu văn bản"),
     ("spec_version", 10, "number", "Phiên bản định dạng (để trống)"),
 )
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -132,6 +139,7 @@ INDICATOR_COLUMNS = (
     "indicator_text::en",
     "max_points",
     "provisional",
+    "indicator_source",
     "mandatory",
     "min_points",
     "not_applicable_points",
@@ -248,6 +256,7 @@ INDICATOR_FIELDS = {
     "text": "indicator_text::vi",
     "max_points": "max_points",
     "provisional": "provisional",
+    "source": "indicator_source",
     "mandatory": "mandatory",
     "min_points": "min_points",
     "not_applicable_points": "not_applicable_points",
@@ -277,4 +286,5 @@ PASS_RULE_FIELDS = {
     "total_min": "total_min",
     "difficult_area_total_min": "difficult_area_total_min",
     "indicator_min": "indicator_min",
+    "provisional": "pass_rule_provisional",
 }

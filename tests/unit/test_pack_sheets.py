@@ -69,6 +69,49 @@ def test_every_pack_field_has_a_place_in_the_workbook() -> None:
     assert top == set(SETTINGS_FIELDS)
 
 
+def _survey_rows(wb: Workbook) -> list[dict[str, Any]]:
+    header = [c.value for c in wb["survey"][1]]
+    return [
+        dict(zip(header, r, strict=True))
+        for r in wb["survey"].iter_rows(min_row=2, values_only=True)
+    ]
+
+
+def test_a_commune_marks_rows_of_its_official_table_confirmed() -> None:
+    """Export the shipped pack, confirm 2.2 and the pass rule with where they came from, import:
+    the sources and flags survive the spreadsheet and the YAML written from it."""
+    wb = _reopen(pack_to_workbook(load_pack(PACKS / "gdht-448.yaml")))
+    rows = _survey_rows(wb)
+    literacy = next(r for r in rows if r["indicator"] == "2.1")
+    assert literacy["provisional"] is None
+    assert literacy["indicator_source"].startswith("Quyết định 448/QĐ-KHVN (01/12/2015)")
+    settings = {c.value: v.value for c, v in zip(wb["settings"][1], wb["settings"][2], strict=True)}
+    assert settings["pass_rule_provisional"] == "yes"
+
+    header = [c.value for c in wb["survey"][1]]
+    row = 2 + next(i for i, r in enumerate(rows) if r["indicator"] == "2.2")
+    survey = wb["survey"]
+    survey.cell(row, header.index("provisional") + 1, "không")
+    survey.cell(row, header.index("indicator_source") + 1, "Bảng của xã Kim Liên, trang 2")
+    columns = [c.value for c in wb["settings"][1]]
+    wb["settings"].cell(2, columns.index("pass_rule_provisional") + 1, "no")
+    wb["settings"].cell(2, columns.index("version") + 1, "2026.1")
+
+    data, pack = import_workbook(_reopen(wb), "kim-lien.xlsx")
+    learning = next(i for i in pack.indicators() if i.id == "2.2")
+    assert (learning.provisional, learning.source) == (False, "Bảng của xã Kim Liên, trang 2")
+    assert pack.pass_rule.provisional is False
+    assert {i.id for i in pack.indicators() if not i.provisional} == {"1.3", "2.1", "2.2"}
+    assert parse_pack(data_to_yaml(data, "kim-lien.xlsx")) == pack
+
+
+def test_a_source_cell_alone_makes_an_indicator_row() -> None:
+    parts = _valid()
+    parts["survey"][0]["indicator_source"] = "Quyết định của xã"
+    problems = _problems(parts)
+    assert any("survey!R2" in p and "no indicator id" in p for p in problems), problems
+
+
 def test_shipped_packs_are_the_ones_expected() -> None:
     assert {p.name for p in SHIPPED} >= {"gdht-448.yaml", "dhht-2022.yaml"}
 

@@ -36,7 +36,7 @@ def problems_of(text: str) -> list[tuple[int | None, str, str]]:
 
 def test_household_pack_loads_with_its_structure() -> None:
     pack = load_pack(PACKS / "gdht-448.yaml")
-    assert (pack.id, pack.version, pack.title) == ("gdht-448", "2015.1", "household")
+    assert (pack.id, pack.version, pack.title) == ("gdht-448", "2015.2", "household")
     assert pack.name.vi == "Gia đình học tập"
     assert [(c.id, c.max_points) for c in pack.criteria] == [
         ("1", 30),
@@ -63,15 +63,53 @@ def test_household_pack_loads_with_its_structure() -> None:
 def test_household_pack_flags_exactly_the_unconfirmed_indicators() -> None:
     pack = load_pack(PACKS / "gdht-448.yaml")
     confirmed = {i.id for i in pack.indicators() if not i.provisional}
-    # domain.md §6: 1.1–1.3 and 2.1 were confirmed; 1.1 carries a provisional applicability rule.
+    # domain.md §6: 1.1–1.3 and 2.1 were confirmed; 1.1 carries a provisional applicability rule
+    # and 1.2 provisional partial credit (5 points when some child is below the standard).
     assert confirmed == {"1.3", "2.1"}
     assert pack.provisional
+    assert pack.pass_rule.provisional  # 80, 70 in a difficult area: not checked
+    indicators = {i.id: i for i in pack.indicators()}
+    partial = indicators["1.2"].question
+    assert partial is not None and [c.points for c in partial.choices] == [10, 5, 0]
+    assert "5 điểm khi có cháu chưa đạt" in (indicators["1.2"].source or "")
+    # Every indicator says where its text came from; the confirmed ones name both copies.
+    assert all(i.source for i in pack.indicators())
+    for confirmed_id in ("1.1", "1.2", "1.3", "2.1"):
+        source = indicators[confirmed_id].source or ""
+        assert source.startswith("Quyết định 448/QĐ-KHVN (01/12/2015), nguyên văn")
+        assert "Yên Bái" in source
+        assert indicators[confirmed_id].max_points == 10
+    assert "01/12/2015" in pack.source.vi
+
+
+def test_household_pack_words_2_1_and_1_2_as_the_decision_does() -> None:
+    pack = load_pack(PACKS / "gdht-448.yaml")
+    indicators = {i.id: i for i in pack.indicators()}
+    assert indicators["2.1"].text.vi == (
+        "Người lớn từ 19 đến 60 tuổi (trừ những người không có khả năng học tập) đều đạt chuẩn "
+        "biết chữ từ bậc 1 trở lên (tương đương từ lớp 3 trở lên)."
+    )
+    assert indicators["1.2"].text.vi == (
+        "Kết quả học tập đạt từ trung bình trở lên (hoặc đạt yêu cầu đối với học sinh tiểu "
+        "học); hạnh kiểm phải đạt từ Khá trở lên (hoặc đạt yêu cầu đối với học sinh tiểu học)."
+    )
+    # The question, and the profile question counting the adults it is about: 19 to 60.
+    literacy = pack.question("adult_literacy")
+    assert "19 đến 60 tuổi" in literacy.label.vi and "bậc 1" in literacy.label.vi
+    assert pack.question("adults").label.vi == "Có bao nhiêu người lớn từ 19 đến 60 tuổi?"
+    everything = pack.model_dump_json()
+    assert "15 đến 60" not in everything and "mức độ 1" not in everything
 
 
 def test_clan_pack_is_provisional_throughout_and_computes_2_1() -> None:
     pack = load_pack(PACKS / "dhht-2022.yaml")
     assert (pack.id, pack.title, pack.max_total) == ("dhht-2022", "clan", 100)
     assert all(i.provisional for i in pack.indicators())
+    assert pack.pass_rule.provisional
+    assert (
+        pack.source.vi == "Bộ tiêu chí kèm Kế hoạch 123/KH-KHVN (14/4/2022) — bảng chưa đối chiếu"
+    )
+    assert all(i.source and "123/KH-KHVN" in i.source for i in pack.indicators())
     computed = next(i for i in pack.indicators() if i.id == "2.1")
     assert computed.question is None and computed.calculate
     assert sorted((b.min, b.points) for b in computed.bands) == [(0, 0), (50, 10), (70, 20)]
@@ -90,8 +128,30 @@ def test_cli_validates_the_shipped_packs(capsys: pytest.CaptureFixture[str]) -> 
     )
     out = capsys.readouterr().out
     assert status == 0
-    assert "gdht-448@2015.1, 16 questions, 100 points, has provisional indicators" in out
+    assert (
+        "gdht-448@2015.2, 16 questions, 100 points, has provisional indicators, "
+        "provisional pass rule)" in out
+    )
     assert "dhht-2022@2022.1" in out
+
+
+def test_cli_lists_where_each_indicator_came_from(capsys: pytest.CaptureFixture[str]) -> None:
+    assert hoctap(["pack", "validate", "--sources", str(PACKS / "gdht-448.yaml")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith(
+        "  source: Bộ tiêu chí khung kèm Quyết định 448/QĐ-KHVN ngày 01/12/2015"
+    )
+    assert lines[5].startswith("  2.1 confirmed: Quyết định 448/QĐ-KHVN (01/12/2015), nguyên văn")
+    assert lines[6].startswith("  2.2 provisional: ")
+    assert lines[-1] == "  pass rule: provisional"
+
+
+def test_cli_counts_indicators_without_a_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert hoctap(["pack", "validate", str(PACKS / "archive" / "gdht-448-2015.1.yaml")]) == 0
+    assert (
+        "gdht-448@2015.1, 16 questions, 100 points, has provisional indicators, 11 "
+        "indicator(s) without a source)" in capsys.readouterr().out
+    )
 
 
 # --- every problem, with its place and line --------------------------------------------------
@@ -361,6 +421,24 @@ def test_loading_an_old_pack_applies_the_registered_migrations(
     pack = parse_pack("spec_version: 1\n" + text)
     assert pack.spec_version == 2
     assert pack.pass_rule.total_min == 7
+
+
+def test_a_spec_1_pack_loads_as_spec_2_without_sources_or_a_provisional_rule() -> None:
+    """Spec 2 added the indicator `source` and the pass rule's `provisional` flag."""
+    assert CURRENT_SPEC_VERSION == 2
+    pack = parse_pack("spec_version: 1\n" + minimal_pack())
+    assert pack.spec_version == 2
+    assert pack.pass_rule.provisional is False
+    assert all(i.source is None for i in pack.indicators())
+    old = load_pack(PACKS / "archive" / "gdht-448-2015.1.yaml")
+    assert (old.spec_version, old.version) == (2, "2015.1")
+
+
+def test_a_pass_rule_flag_that_is_not_yes_or_no_is_named_with_its_line() -> None:
+    rule = "pass_rule: {total_min: 5, provisional: maybe}"
+    text = minimal_pack().replace("pass_rule: {total_min: 5}", rule)
+    [(line, where, _message)] = problems_of(text)
+    assert (line, where) == (15, "pass_rule.provisional")
 
 
 def test_a_missing_migration_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:

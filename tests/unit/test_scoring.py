@@ -3,6 +3,7 @@ household pack where a rule needs a field the shipped pack does not use)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.cli import main as hoctap
+from bot.packs import PackLibrary
 from conversations.packs import AnswerValue, CriteriaPack, load_pack, pack_from_data
 from conversations.scoring import ScoreResult, score
 
@@ -72,7 +75,7 @@ def test_full_marks() -> None:
     assert criteria_points(result) == {"1": 30, "2": 30, "3": 20, "4": 20}
     assert (result.pack_id, result.pack_version, result.title) == (
         "gdht-448",
-        "2015.1",
+        "2015.2",
         "household",
     )
 
@@ -346,3 +349,63 @@ def test_a_result_without_provisional_indicators_does_not() -> None:
 
     pack = household_variant(confirm_everything)
     assert score(pack, household()).provisional is False
+
+
+def test_a_result_scored_with_a_provisional_pass_rule_says_so_apart() -> None:
+    """80/70 was not checked: the pass rule's own flag, whatever the indicators say."""
+    assert score(HOUSEHOLD, household()).provisional_rule is True
+    assert score(CLAN, clan(10, 10)).provisional_rule is True
+
+    def confirm_rule(data: dict[str, Any]) -> None:
+        data["pass_rule"]["provisional"] = False
+
+    confirmed = household_variant(confirm_rule)
+    result = score(confirmed, household())
+    assert (result.provisional, result.provisional_rule) == (True, False)
+
+
+def test_a_stored_score_from_before_the_flag_reads_as_not_provisional_rule() -> None:
+    stored = score(HOUSEHOLD, household()).model_dump(mode="json")
+    del stored["provisional_rule"]
+    assert ScoreResult.model_validate(stored).provisional_rule is False
+
+
+# --- versions: an assessment keeps the pack version it was scored with ---------------------
+
+
+def test_an_assessment_of_the_previous_version_still_loads_and_rescores() -> None:
+    library = PackLibrary.from_directory(PACKS)
+    current = library.current("household")
+    assert current.key == "gdht-448@2015.2"
+    old = library.get("gdht-448", "2015.1")
+    # The same answers score the same under both: 2015.2 changed wording and flags only.
+    for answers in (household(), household(school_results="some", adult_literacy="no")):
+        before, after = score(old, answers), score(current, answers)
+        assert (before.pack_version, after.pack_version) == ("2015.1", "2015.2")
+        assert before.total == after.total
+        assert before.passed == after.passed
+    assert score(old, household()).provisional_rule is False  # 2015.1 had no such flag
+    assert "15 đến 60" in old.question("adult_literacy").label.vi  # its own wording, kept
+
+
+def test_cli_rescores_answers_with_the_corrected_pack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(household(school_results="some"), ensure_ascii=False), encoding="utf-8"
+    )
+    assert hoctap(["pack", "score", str(PACKS / "gdht-448.yaml"), str(answers)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["pack_version"], result["total"], result["passed"]) == ("2015.2", 95, True)
+    assert (result["provisional"], result["provisional_rule"]) == (True, True)
+    partial = result["criteria"][0]["indicators"][1]
+    assert (partial["id"], partial["points"], partial["provisional"]) == ("1.2", 5, True)
+    old = PACKS / "archive" / "gdht-448-2015.1.yaml"
+    assert hoctap(["pack", "score", str(old), str(answers)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert (before["pack_version"], before["total"], before["provisional_rule"]) == (
+        "2015.1",
+        95,
+        False,
+    )
