@@ -13,6 +13,13 @@ from storage.invites import Invite
 DEMO_PROVINCE = "Tỉnh Nghệ An"
 DEMO_COMMUNE = "Xã Kim Liên"
 DEMO_VILLAGES = ("Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2")
+# Every household and clan of each demo village (a village of Kim Liên has a few hundred
+# households): the totals every share in the digest and the exports is taken of.
+DEMO_TOTALS = {
+    "Thôn Hoàng Trù": (312, 9),
+    "Thôn Sen 1": (268, 7),
+    "Thôn Sen 2": (245, 6),
+}
 DEMO_COLLABORATOR = "Nguyễn Thị Lan"
 DEMO_CHAIR = "Trần Văn Bình"
 # National programme targets (Quyết định 387/QĐ-TTg) echoed by the commune plan: domain.md §4.
@@ -70,6 +77,9 @@ async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
         province = await uow.places.ensure_province(DEMO_PROVINCE)
         commune = await uow.places.ensure_commune(province.id, DEMO_COMMUNE, difficult_area=False)
         villages = [await uow.places.ensure_village(commune.id, name) for name in DEMO_VILLAGES]
+        for village in villages:
+            await uow.places.set_village_totals(village.id, *DEMO_TOTALS[village.name])
+        await uow.places.set_villages_total(commune.id, len(DEMO_VILLAGES))
         existing = set((await uow.places.targets(commune.id)).keys())
         for (year, title), share in DEFAULT_TARGETS.items():
             if (year, title) not in existing:

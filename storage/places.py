@@ -45,6 +45,11 @@ class Unit:
     name: str
     name_key: str
     difficult_area: bool = False
+    # The real totals (None: not known yet): households and clans of a village, villages of a
+    # commune.
+    households_total: int | None = None
+    clans_total: int | None = None
+    villages_total: int | None = None
 
 
 class PlaceRepository(Repository):
@@ -81,18 +86,27 @@ class PlaceRepository(Repository):
     async def units(self, kind: UnitKind, parent_id: int | None = None) -> list[Unit]:
         """Every province, or the communes of a province, or the villages of a commune."""
         table = _TABLES[kind]
-        flag = t.communes.c.difficult_area if kind == "commune" else None
-        stmt = select(
-            table.c.id, table.c.name, table.c.name_key, *([flag] if flag is not None else [])
-        )
+        extra = {
+            "province": [],
+            "commune": [t.communes.c.difficult_area, t.communes.c.villages_total],
+            "village": [t.villages.c.households_total, t.villages.c.clans_total],
+        }[kind]
+        stmt = select(table.c.id, table.c.name, table.c.name_key, *extra)
         parent = _PARENT[kind]
         if parent is not None:
             stmt = stmt.where(table.c[parent] == parent_id)
         rows = await self.sql.all(stmt.order_by(table.c.id))
-        return [
-            Unit(int(r[0]), str(r[1]), str(r[2]), bool(r[3]) if flag is not None else False)
-            for r in rows
-        ]
+        units = []
+        for r in rows:
+            unit = Unit(int(r[0]), str(r[1]), str(r[2]))
+            if kind == "commune":
+                unit = Unit(unit.id, unit.name, unit.name_key, bool(r[3]), villages_total=r[4])
+            elif kind == "village":
+                unit = Unit(
+                    unit.id, unit.name, unit.name_key, households_total=r[3], clans_total=r[4]
+                )
+            units.append(unit)
+        return units
 
     # --- writing ---
 
@@ -160,6 +174,26 @@ class PlaceRepository(Repository):
             update(t.communes)
             .where(t.communes.c.id == commune_id)
             .values(difficult_area=difficult_area)
+        )
+
+    async def set_village_totals(
+        self, village_id: int, households: int | None, clans: int | None
+    ) -> None:
+        """Every household and clan of a village (None leaves a number as it is)."""
+        values = {
+            k: v
+            for k, v in (("households_total", households), ("clans_total", clans))
+            if v is not None
+        }
+        if values:
+            await self.sql.execute(
+                update(t.villages).where(t.villages.c.id == village_id).values(**values)
+            )
+
+    async def set_villages_total(self, commune_id: int, villages: int) -> None:
+        """How many villages a commune has."""
+        await self.sql.execute(
+            update(t.communes).where(t.communes.c.id == commune_id).values(villages_total=villages)
         )
 
     # --- targets ---

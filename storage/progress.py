@@ -58,6 +58,12 @@ class VillageProgress:
     name: str
     households: Counts
     households_period: Counts
+    # Every household and clan of the village (units import); None: not known yet.
+    households_total: int | None = None
+    clans_total: int | None = None
+
+    def total(self, title: str) -> int | None:
+        return self.households_total if title == "household" else self.clans_total
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,25 @@ class CommuneProgress:
     waiting: tuple[Waiting, ...] = ()
     waiting_total: int = 0
     collaborators: tuple[CollaboratorActivity, ...] = field(default_factory=tuple)
+    # How many villages the commune has (units import); None: not known yet.
+    villages_total: int | None = None
+
+    def total(self, title: str) -> int | None:
+        """Every household (clan, village) of the commune, the base of its shares: the sum of
+        the villages' totals, or None while any village has none (a share over some villages
+        would be read as the commune's)."""
+        if title == "village":
+            return self.villages_total
+        totals = [v.total(title) for v in self.villages]
+        if not totals or any(x is None for x in totals):
+            return None
+        return sum(x for x in totals if x is not None)
+
+    def without_total(self, title: str) -> list[VillageProgress]:
+        """The villages whose number of households (clans) is not known yet."""
+        if title == "village":
+            return []
+        return [v for v in self.villages if v.total(title) is None]
 
     @property
     def households(self) -> Counts:
@@ -214,7 +239,12 @@ async def _commune_progress(
     """Everything a digest or a summary needs about one commune, for the year so far and for
     the period [start, end)."""
     commune = await sql.first(
-        select(t.communes.c.name, t.communes.c.difficult_area, t.provinces.c.name)
+        select(
+            t.communes.c.name,
+            t.communes.c.difficult_area,
+            t.provinces.c.name,
+            t.communes.c.villages_total,
+        )
         .outerjoin(t.provinces, t.provinces.c.id == t.communes.c.province_id)
         .where(t.communes.c.id == commune_id)
     )
@@ -229,14 +259,21 @@ async def _commune_progress(
             t.villages.c.name,
             func.count(h.c.id),
             _count_if(_between(h.c.created_at, start, end)),
+            t.villages.c.households_total,
+            t.villages.c.clans_total,
         )
         .select_from(t.villages)
         .outerjoin(h, and_(h.c.village_id == t.villages.c.id, live_household()))
         .where(t.villages.c.commune_id == commune_id)
-        .group_by(t.villages.c.id, t.villages.c.name)
+        .group_by(
+            t.villages.c.id,
+            t.villages.c.name,
+            t.villages.c.households_total,
+            t.villages.c.clans_total,
+        )
         .order_by(t.villages.c.id)
     )
-    registered = {int(r[0]): (str(r[1]), int(r[2]), int(r[3])) for r in registered_rows}
+    registered = {int(r[0]): (str(r[1]), int(r[2]), int(r[3]), r[4], r[5]) for r in registered_rows}
 
     a = t.assessments
     household_rows = await sql.execute(
@@ -258,7 +295,7 @@ async def _commune_progress(
     )
 
     villages: list[VillageProgress] = []
-    for village_id, (name, count, new) in registered.items():
+    for village_id, (name, count, new, households_total, clans_total) in registered.items():
         r = by_village.get(village_id)
         year_counts = Counts(count, *(int(x) for x in r[1:5])) if r else Counts(count)
         period_counts = Counts(
@@ -268,7 +305,11 @@ async def _commune_progress(
             verified.get(village_id, 0),
             recognised.get(village_id, 0),
         )
-        villages.append(VillageProgress(village_id, name, year_counts, period_counts))
+        villages.append(
+            VillageProgress(
+                village_id, name, year_counts, period_counts, households_total, clans_total
+            )
+        )
 
     clans, clans_period = await _title_counts(sql, commune_id, year, start, end, "clan", t.clans)
     village_title, village_title_period = await _title_counts(
@@ -307,6 +348,7 @@ async def _commune_progress(
         waiting=waiting,
         waiting_total=waiting_total,
         collaborators=inactive,
+        villages_total=None if commune[3] is None else int(commune[3]),
     )
 
 

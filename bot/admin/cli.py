@@ -25,6 +25,7 @@ from bot.admin.units import (
 )
 from bot.bootstrap import App, utc_now
 from bot.demo import DEFAULT_TARGETS
+from bot.packs import ARCHIVE, provisional_note
 from conversations.domain import Commune
 from conversations.packs import PackError, load_pack
 from storage.places import PlaceError
@@ -214,7 +215,7 @@ def pack_import(args: argparse.Namespace) -> int:
         print(f"{source}: {err}", file=sys.stderr)
         return 1
     output.write_text(data_to_yaml(data, str(source)), encoding="utf-8")
-    note = ", has provisional indicators" if pack.provisional else ""
+    note = provisional_note(pack)
     print(
         f"{source}: OK ({pack.key}, {len(pack.questions())} questions, "
         f"{pack.max_total:g} points{note}) -> {output}"
@@ -228,7 +229,8 @@ def _warn_same_version(pack: Any, output: Path) -> None:
     an old version would make that record ambiguous."""
     from bot.settings import Settings
 
-    for existing in sorted(Settings().packs_dir.glob("*.yaml")):
+    folder = Settings().packs_dir
+    for existing in sorted([*folder.glob("*.yaml"), *(folder / ARCHIVE).glob("*.yaml")]):
         if existing.resolve() == output.resolve():
             continue
         try:
@@ -301,7 +303,9 @@ def register(sub: Any, with_app: WithApp) -> None:
     )
     load = add(units, "import", units_import, "import units from CSV or XLSX (idempotent)")
     load.add_argument(
-        "file", help="columns: province, commune, village, difficult_area (có/không, blank)"
+        "file",
+        help="columns: province, commune, village, difficult_area (có/không, blank), "
+        "households (Số hộ), clans (Số dòng họ) of the village, villages (Số thôn) of the commune",
     )
 
     targets = sub.add_parser("targets", help="a commune's recognition targets").add_subparsers(

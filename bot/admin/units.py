@@ -1,4 +1,7 @@
-"""Importing administrative units (province → commune → village) from CSV or XLSX.
+"""Importing administrative units (province → commune → village) from CSV or XLSX, with the
+real totals every share is measured against: households and clans per village ("Số hộ",
+"Số dòng họ"), villages per commune ("Số thôn"). A re-import updates them; a blank cell
+leaves what is stored.
 
 The import is idempotent: names are matched accent- and case-insensitively (the `name_key`
 columns hold `fold(name)`), so running the same file twice, or a file typed without
@@ -38,6 +41,14 @@ HEADERS: dict[str, frozenset[str]] = {
     "difficult_area": frozenset(
         {"difficult area", "difficult", "vung kho khan", "vung dac biet kho khan", "kho khan"}
     ),
+    # The real totals every share is measured against.
+    "households": frozenset(
+        {"households", "households total", "so ho", "tong so ho", "so ho gia dinh"}
+    ),
+    "clans": frozenset({"clans", "clans total", "so dong ho", "tong so dong ho"}),
+    "villages": frozenset(
+        {"villages", "villages total", "so thon", "tong so thon", "so thon ban", "so thon to"}
+    ),
 }
 REQUIRED_HEADERS = ("province", "commune")
 FLAG_TRUE = frozenset({"co", "yes", "y", "1", "x", "true"})
@@ -56,6 +67,11 @@ class UnitRow:
     village: str | None
     # None: the file does not say, so an existing commune keeps its flag.
     difficult_area: bool | None
+    # Every household and clan of the village, villages of the commune (None: not given, so
+    # what is stored stays).
+    households: int | None = None
+    clans: int | None = None
+    villages: int | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +170,20 @@ def parse_flag(value: Any) -> tuple[bool | None, bool]:
     return None, False
 
 
+def parse_count(value: Any) -> tuple[int | None, bool]:
+    """(count, understood): a whole number (1.234 and 1,234 read as thousands), or blank."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value >= 0 and float(value).is_integer():
+            return int(value), True
+        return None, False
+    text = _text(value).replace(" ", "")
+    if not text:
+        return None, True
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", text):
+        return int(re.sub(r"[.,]", "", text)), True
+    return None, False
+
+
 def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
     """The good rows and the bad ones (by line) of a units file."""
     file = Path(path)
@@ -172,7 +202,7 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
     if missing:
         raise UnitsFileError(
             f"line {header_line}: no {', '.join(missing)} column; the header row needs "
-            "province, commune, village, difficult_area"
+            "province, commune, village, difficult_area, households, clans, villages"
         )
 
     def cell(cells: list[Any], column: str) -> Any:
@@ -183,6 +213,7 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
     bad: list[BadRow] = []
     # The first line that set each commune's flag, so a contradiction names both lines.
     flags: dict[tuple[str, str], tuple[bool, int]] = {}
+    villages_totals: dict[tuple[str, str], tuple[int, int]] = {}
     for line, cells in records[1:]:
         if not any(_text(v) for v in cells):
             continue
@@ -207,6 +238,22 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
             problems.append(
                 f"difficult_area “{_text(raw_flag)}” is not có/không, yes/no, 1/0, x or blank"
             )
+        counts: dict[str, int | None] = {}
+        for column in ("households", "clans", "villages"):
+            raw = cell(cells, column)
+            counts[column], ok = parse_count(raw)
+            if not ok:
+                problems.append(f"{column} “{_text(raw)}” is not a whole number")
+        if counts["households"] == 0:
+            problems.append("households is 0: leave it blank while the number is not known")
+        if village is None:
+            problems += [
+                f"{column} is given but the village is empty"
+                for column in ("households", "clans")
+                if counts[column] is not None
+            ]
+        if counts["villages"] == 0:
+            problems.append("villages is 0: leave it blank while the number is not known")
         commune_key = (fold(province), fold(commune))
         if flag is not None and not problems:
             earlier = flags.get(commune_key)
@@ -216,10 +263,26 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
                 )
             elif earlier is None:
                 flags[commune_key] = (flag, line)
+        villages_total = counts["villages"]
+        if villages_total is not None and not problems:
+            seen = villages_totals.setdefault(commune_key, (villages_total, line))
+            if seen[0] != villages_total:
+                problems.append(f"villages contradicts line {seen[1]} for the same commune")
         if problems:
             bad.append(BadRow(line, "; ".join(problems)))
             continue
-        good.append(UnitRow(line, province, commune, village, flag))
+        good.append(
+            UnitRow(
+                line,
+                province,
+                commune,
+                village,
+                flag,
+                households=counts["households"],
+                clans=counts["clans"],
+                villages=villages_total,
+            )
+        )
     return good, bad
 
 
@@ -313,14 +376,33 @@ async def _import_row(uow: UnitOfWork, row: UnitRow, report: ImportReport) -> No
         if _better(commune_row.name, row.commune):
             await uow.places.rename("commune", commune_id, row.commune)
             changed = True
+        if row.villages is not None and row.villages != commune_row.villages_total:
+            await uow.places.set_villages_total(commune_id, row.villages)
+            changed = True
         report.updated["commune"] += int(changed)
+    if commune_row is None and row.villages is not None:
+        await uow.places.set_villages_total(commune_id, row.villages)
 
     if row.village is not None:
         village_row = await _unit(uow, "village", commune_id, row.village, row.line, report)
         if village_row is None:
-            await uow.places.ensure_village(commune_id, row.village)
+            village = await uow.places.ensure_village(commune_id, row.village)
+            await uow.places.set_village_totals(village.id, row.households, row.clans)
             report.created["village"] += 1
-        elif _better(village_row.name, row.village):
-            await uow.places.rename("village", village_row.id, row.village)
-            report.updated["village"] += 1
+        else:
+            changed = False
+            if _better(village_row.name, row.village):
+                await uow.places.rename("village", village_row.id, row.village)
+                changed = True
+            households = _changed(village_row.households_total, row.households)
+            clans = _changed(village_row.clans_total, row.clans)
+            if households is not None or clans is not None:
+                await uow.places.set_village_totals(village_row.id, households, clans)
+                changed = True
+            report.updated["village"] += int(changed)
     report.rows += 1
+
+
+def _changed(stored: int | None, given: int | None) -> int | None:
+    """The number to store: the one given when it differs from what is stored."""
+    return given if given is not None and given != stored else None

@@ -1,5 +1,6 @@
-"""The digest's picture: one bar per village (share of households recognised) against the
-commune's target lines, drawn with matplotlib (Agg, no display) and sized for a phone screen.
+"""The digest's picture: one bar per village (households recognised ÷ every household of the
+village; a village whose number is not known gets no bar, only its registered count) against
+the targets of the current period, drawn with matplotlib (Agg, no display) and sized for a phone screen.
 
 Bars are horizontal so that long Vietnamese village names stay readable; DejaVu Sans ships
 with matplotlib and has every Vietnamese diacritic.
@@ -12,7 +13,8 @@ import threading
 from collections.abc import Callable
 
 from bot.reports import formatting as fmt
-from bot.reports.digest import reference_target
+from bot.reports import shares as current
+from bot.reports.digest import reference_target, village_share
 from storage.progress import CommuneProgress
 
 Translate = Callable[..., str]
@@ -32,9 +34,12 @@ def village_chart(progress: CommuneProgress, t: Translate, lang: str) -> bytes:
 
     villages = list(progress.villages)
     names = [v.name for v in villages]
-    shares = [fmt.share(v.households.recognised, v.households.registered) for v in villages]
+    shares = [village_share(v) for v in villages]
     reference = reference_target(progress, "household")
-    targets = sorted((y, s) for (y, title), s in progress.targets.items() if title == "household")
+    targets = [
+        (y, progress.targets[(y, "household")])
+        for y in current.current_target_years(progress.targets, progress.year, "household")
+    ]
 
     rows = max(len(villages), 1)
     with _LOCK:
@@ -55,11 +60,18 @@ def village_chart(progress: CommuneProgress, t: Translate, lang: str) -> bytes:
         ax.set_xlabel(t(lang, "chart-axis"), fontsize=12, fontfamily=FONT)
         ax.tick_params(axis="x", labelsize=11)
         for position, share in zip(positions, shares, strict=False):
-            counts = villages[position].households
+            village = villages[position]
+            counts = village.households
             label = (
-                t(lang, "chart-no-households")
+                t(lang, "chart-no-total", registered=fmt.number(counts.registered, lang))
                 if share is None
-                else f"{fmt.percent(share, lang)} ({counts.recognised}/{counts.registered})"
+                else t(
+                    lang,
+                    "chart-bar",
+                    recognised=fmt.number(counts.recognised, lang),
+                    total=fmt.number(village.households_total or 0, lang),
+                    share=fmt.percent(share, lang),
+                )
             )
             ax.text(
                 min((share or 0.0) + 1.5, 72.0),

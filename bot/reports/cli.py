@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.delivery import Channel
+from bot.outbox.delivery import Channel
+from bot.outbox.scheduler import default_times, times_for
+from bot.outbox.worker import OutboxWorker
 from bot.reports.periods import PERIOD_KINDS, on_demand, parse_clock, parse_day_month
-from bot.reports.scheduler import default_times, times_for
 from bot.reports.service import Reports, slug
-from bot.reports.worker import OutboxWorker
 from bot.settings import Settings
 from storage.db import Database
 from storage.outbox import OutboxItem
@@ -105,9 +105,14 @@ async def _summary(app: App, args: argparse.Namespace) -> int:
     if commune is None:
         return 1
     year = args.year or reports.year()
-    file = await reports.summary_xlsx(commune.id, year, args.lang)
-    path = _output(args, file.filename)
-    path.write_bytes(file.data)
+    if args.format == "csv":
+        path = _output(args, f"bao-cao-nam-{slug(commune.name)}-{year}.csv")
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            await reports.summary_csv(commune.id, year, out, args.lang)
+    else:
+        file = await reports.summary_xlsx(commune.id, year, args.lang)
+        path = _output(args, file.filename)
+        path.write_bytes(file.data)
     print(f"{path}: yearly summary of {commune.name}, {year} (due {reports.summary_due(year)}).")
     return 0
 
@@ -298,9 +303,10 @@ def register(sub: Any, with_app: WithApp) -> None:
     report = sub.add_parser("report", help="reports").add_subparsers(
         dest="report_command", required=True
     )
-    summary = report.add_parser("summary", help="the yearly summary XLSX due before 15/11")
+    summary = report.add_parser("summary", help="the yearly summary due before 15/11")
     _commune_args(summary)
     summary.add_argument("--year", type=int, help="year (this year)")
+    summary.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     summary.add_argument("--output", help="file to write")
     _lang(summary)
     summary.set_defaults(handler=with_app(_summary))

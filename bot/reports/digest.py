@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.reports import formatting as fmt
+from bot.reports import shares
 from bot.reports.periods import Period
 from storage.progress import CommuneProgress, Counts, VillageProgress
 
@@ -32,35 +33,34 @@ def inactive_since(period: Period, limits: DigestLimits) -> datetime:
 
 
 def reference_target(progress: CommuneProgress, title: str) -> tuple[int, float] | None:
-    """The target a village is measured against: the nearest target year not yet past,
-    else the latest one."""
-    years = sorted(year for year, t in progress.targets if t == title)
-    if not years:
-        return None
-    year = next((y for y in years if y >= progress.year), years[-1])
-    return year, progress.targets[(year, title)]
+    """The target a village is measured against: the commune's own target for this year,
+    else the next target year (from 2026: 2030), else the latest one."""
+    return shares.reference_target(progress.targets, progress.year, title)
+
+
+def village_share(v: VillageProgress) -> float | None:
+    """Households recognised ÷ every household of the village (None: total not known)."""
+    total = v.households_total
+    return None if total is None else fmt.share(v.households.recognised, total)
 
 
 def behind_villages(
     progress: CommuneProgress, limit: int
 ) -> tuple[list[VillageProgress], list[VillageProgress]]:
-    """(villages furthest behind on households recognised, villages with no households).
+    """(villages furthest behind on households recognised ÷ all their households, villages
+    whose number of households is not known yet).
 
     Villages below the reference target are listed; without a target, villages below the
     commune's own share."""
     target = reference_target(progress, "household")
-    commune = progress.households
-    bar = target[1] if target else fmt.share(commune.recognised, commune.registered) or 0.0
-    with_households = [v for v in progress.villages if v.households.registered > 0]
-    empty = [v for v in progress.villages if v.households.registered == 0]
-
-    def village_share(v: VillageProgress) -> float:
-        return fmt.share(v.households.recognised, v.households.registered) or 0.0
-
-    behind = [v for v in with_households if village_share(v) < bar]
+    total = progress.total("household")
+    commune_share = None if total is None else fmt.share(progress.households.recognised, total)
+    bar = target[1] if target else commune_share or 0.0
+    known = [v for v in progress.villages if village_share(v) is not None]
+    behind = [v for v in known if (village_share(v) or 0.0) < bar]
     # Lowest share first; at equal shares the village with more households is further behind.
-    behind.sort(key=lambda v: (village_share(v), -v.households.registered, v.village_id))
-    return behind[:limit], empty
+    behind.sort(key=lambda v: (village_share(v) or 0.0, -(v.households_total or 0), v.village_id))
+    return behind[:limit], progress.without_total("household")
 
 
 class DigestWriter:
@@ -117,19 +117,87 @@ class DigestWriter:
             )
         return lines
 
-    def _targets(self, progress: CommuneProgress, title: str, counts: Counts) -> list[str]:
-        share = fmt.share(counts.recognised, counts.registered)
-        lines = [
-            self.say("digest-share-none")
-            if share is None
-            else self.say("digest-share", share=fmt.percent(share, self.lang))
-        ]
-        targets = sorted((y, s) for (y, t), s in progress.targets.items() if t == title)
+    def _ratio(self, message_id: str, part: int, total: int) -> str:
+        share = fmt.share(part, total)
+        if share is None:
+            return self.say("digest-share-none")
+        return self.say(
+            message_id,
+            part=self.n(part),
+            total=self.n(total),
+            share=fmt.percent(share, self.lang),
+        )
+
+    def lead(self, progress: CommuneProgress) -> list[str]:
+        """The targets of the current period, first: the commune's own target for this year
+        when set, and the next target year (from 2026, 2030's, not 2025's)."""
         if not progress.targets:
-            lines.append(self.say("digest-no-targets"))
-        for year, target in targets:
-            missing = fmt.still_needed(target, counts.recognised, counts.registered)
-            if missing == 0 and counts.registered > 0:
+            return [self.say("digest-no-targets")]
+        lines = []
+        for year in shares.current_target_years(progress.targets, progress.year):
+            parts = [
+                self.say(
+                    f"digest-lead-{title}",
+                    target=fmt.percent(progress.targets[(year, title)], self.lang),
+                )
+                for title in ("household", "clan", "village")
+                if (year, title) in progress.targets
+            ]
+            kind = "year" if year == progress.year else "past" if year < progress.year else "by"
+            lines.append(self.say(f"digest-lead-{kind}", year=str(year), targets=", ".join(parts)))
+        return lines
+
+    def _shares(
+        self, progress: CommuneProgress, title: str, counts: Counts, limit: int
+    ) -> list[str]:
+        """Recognised ÷ every household (clan) of the commune, and registered in the bot ÷ the
+        same; or, while a village's number is missing, which villages lack it and what is
+        registered there (a count, never a share of the village)."""
+        total = progress.total(title)
+        if total is not None:
+            return [
+                self._ratio(f"digest-share-{title}", counts.recognised, total),
+                self._ratio(f"digest-registration-{title}", counts.registered, total),
+            ]
+        lines = [self.say("digest-share-unknown")]
+        missing = progress.without_total(title)
+        if not missing:
+            return lines
+        if title == "clan":
+            names = [v.name for v in missing[:limit]]
+            if len(missing) > limit:
+                names.append("…")
+            return [*lines, self.say("digest-missing-clans", villages=", ".join(names))]
+        for v in missing[:limit]:
+            lines.append(
+                self.say(
+                    "digest-missing-households",
+                    village=v.name,
+                    registered=self.n(v.households.registered),
+                    n=v.households.registered,
+                )
+            )
+        if len(missing) > limit:
+            lines.append(self.say("digest-missing-more", count=self.n(len(missing) - limit)))
+        return lines
+
+    def _targets(self, progress: CommuneProgress, title: str, counts: Counts) -> list[str]:
+        lines: list[str] = []
+        total = progress.total(title)
+        years = shares.current_target_years(progress.targets, progress.year, title)
+        for year in years:
+            target = progress.targets[(year, title)]
+            if total is None:
+                lines.append(
+                    self.say(
+                        "digest-target-unknown",
+                        year=str(year),
+                        target=fmt.percent(target, self.lang),
+                    )
+                )
+                continue
+            missing = fmt.still_needed(target, counts.recognised, total)
+            if missing == 0 and total > 0:
                 lines.append(
                     self.say(
                         "digest-target-met", year=str(year), target=fmt.percent(target, self.lang)
@@ -147,38 +215,38 @@ class DigestWriter:
                 )
         return lines
 
-    def title_section(self, progress: CommuneProgress, title: str, period: Period) -> list[str]:
+    def title_section(
+        self, progress: CommuneProgress, title: str, period: Period, limit: int = 3
+    ) -> list[str]:
         counts = progress.counts(title)
+        total = progress.total(title)
         lines = [self.say(f"digest-section-{title}")]
-        if title == "clan" and counts.registered == 0 and counts.assessed == 0:
+        if title == "clan" and counts.registered == 0 and counts.assessed == 0 and not total:
             lines.append(self.say("digest-no-clans"))
             return lines
+        if total is not None:
+            lines.append(self.say(f"digest-total-{title}", total=self.n(total)))
         deltas = None if period.kind == "year" else progress.counts_period(title)
         lines += self._stages(counts, deltas)
+        lines += self._shares(progress, title, counts, limit)
         lines += self._targets(progress, title, counts)
         return lines
 
     def behind_section(self, progress: CommuneProgress, limits: DigestLimits) -> list[str]:
-        behind, empty = behind_villages(progress, limits.behind)
-        if not behind and not empty:
+        behind, _ = behind_villages(progress, limits.behind)
+        if not behind:
             return []
         lines = [self.say("digest-behind-title")]
         for v in behind:
-            share = fmt.share(v.households.recognised, v.households.registered) or 0.0
             lines.append(
                 self.say(
                     "digest-behind-village",
                     village=v.name,
-                    share=fmt.percent(share, self.lang),
+                    share=fmt.percent(village_share(v) or 0.0, self.lang),
                     recognised=self.n(v.households.recognised),
-                    registered=self.n(v.households.registered),
+                    total=self.n(v.households_total or 0),
                 )
             )
-        if empty:
-            names = [v.name for v in empty[: limits.behind]]
-            if len(empty) > limits.behind:
-                names.append("…")
-            lines.append(self.say("digest-empty-villages", villages=", ".join(names)))
         return lines
 
     def waiting_section(
@@ -248,8 +316,9 @@ class DigestWriter:
         blocks: list[Sequence[str]] = [
             [self.say("digest-title", commune=progress.commune), self.period_line(period)]
             + ([] if period.kind == "year" else [self.say("digest-delta-note")]),
-            self.title_section(progress, "household", period),
-            self.title_section(progress, "clan", period),
+            self.lead(progress),
+            self.title_section(progress, "household", period, limits.behind),
+            self.title_section(progress, "clan", period, limits.behind),
             self.behind_section(progress, limits),
             self.waiting_section(progress, now, limits),
             self.inactive_section(progress, inactive_since(period, limits), limits),

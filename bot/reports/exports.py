@@ -1,6 +1,9 @@
 """Files for the paperwork: the assessment list (XLSX with one sheet per title, the list
-proposed for recognition and a summary per village), the yearly summary due before 15/11, and
-CSV for one commune or a whole province (streamed).
+proposed for recognition and a summary per village) and CSV for one commune or a whole
+province (streamed); the yearly summary due before 15/11 is in summary.py, on the same columns.
+
+Every share is recognised ÷ every household (clan, village) of the place, with that total in
+its own column; where the total is not known yet the cell says so and no share is given.
 
 Numbers are stored as numbers with Excel formats ("#,##0", "0.0%"), so Excel shows them the
 way the reader's Windows is set up (1.234 and 72,5% on a Vietnamese one) and they can still be
@@ -26,6 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.reports import formatting as fmt
+from bot.reports import shares
 from conversations.packs import CriteriaPack
 from conversations.text import fold
 from storage.exports import ExportRow
@@ -112,6 +116,44 @@ def _header(ctx: ExportContext, column: CriterionColumn) -> str:
         name=column.name,
         max=fmt.number(column.max_points, ctx.lang),
     )
+
+
+def _provisional(pack: CriteriaPack | None) -> str | None:
+    """What of a pack is provisional: "both", "indicators", "rule" or nothing."""
+    if pack is None:
+        return None
+    indicators, rule = pack.provisional, pack.pass_rule.provisional
+    return (
+        "both" if indicators and rule else "indicators" if indicators else "rule" if rule else None
+    )
+
+
+def provisional_note(rows: Iterable[ExportRow], ctx: ExportContext) -> str:
+    """The note above a list scored with provisional packs: which pack, which indicators,
+    whether the pass mark too (empty when every pack used is confirmed)."""
+    notes: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row.pack_id, row.pack_version)
+        if key in seen:
+            continue
+        seen.add(key)
+        pack = ctx.packs(*key)
+        what = _provisional(pack)
+        if pack is None or what is None:
+            continue
+        ids = [i.id for i in pack.indicators() if i.provisional]
+        notes.append(
+            ctx.say(
+                "export-provisional-note",
+                pack=pack.name.get(ctx.lang),
+                id=pack.id,
+                version=pack.version,
+                what=what,
+                indicators=", ".join(ids),
+            )
+        )
+    return " ".join(notes)
 
 
 def _result(ctx: ExportContext, passed: bool | None) -> str:
@@ -224,6 +266,10 @@ def _assessment_sheet(
     if title == "clan":
         columns.insert(2, _Column(ctx.say("export-col-clan-head"), 20))
     sheet = _Sheet(ws, heading, subheading, columns)
+    note = provisional_note(rows, ctx)
+    if note:
+        ws["A3"] = note
+        ws["A3"].font = Font(italic=True, color="C00000")
     for number, (row, name) in enumerate(zip(rows, names, strict=True), 1):
         values: list[Any] = [number, name, row.village or ""]
         if title == "clan":
@@ -291,38 +337,50 @@ def _proposed_sheet(
 
 
 def _target_years(progress: CommuneProgress) -> list[int]:
-    return progress.target_years() or [2025, 2030]
+    """The current period's targets (from 2026: 2030's and the year's own, not 2025's)."""
+    return shares.column_years(progress.targets, progress.year)
+
+
+def _fraction(part: int, total: int | None) -> float | None:
+    share = None if total is None else fmt.share(part, total)
+    return None if share is None else share / 100
 
 
 def _counts_values(
-    ctx: ExportContext, progress: CommuneProgress, title: str, counts: Counts
+    ctx: ExportContext, progress: CommuneProgress, title: str, counts: Counts, total: int | None
 ) -> list[Any]:
-    share = fmt.share(counts.recognised, counts.registered)
+    """Total, registered in the bot and its share of the total, the stages, recognised and
+    its share of the total, then each target and how many are still needed to reach it."""
     values: list[Any] = [
+        ctx.say("export-no-total") if total is None else total,
         counts.registered,
+        _fraction(counts.registered, total),
         counts.assessed,
         counts.passing,
         counts.verified,
         counts.recognised,
-        None if share is None else share / 100,
+        _fraction(counts.recognised, total),
     ]
     for year in _target_years(progress):
         target = progress.targets.get((year, title))
         if target is None:
             values += [ctx.say("export-no-target"), None]
         else:
-            values += [
-                target / 100,
-                fmt.still_needed(target, counts.recognised, counts.registered),
-            ]
+            missing = None if total is None else fmt.still_needed(target, counts.recognised, total)
+            values += [target / 100, missing]
     return values
 
 
 def _counts_columns(
-    ctx: ExportContext, progress: CommuneProgress, registered: str = "export-col-registered"
+    ctx: ExportContext,
+    progress: CommuneProgress,
+    total: str = "export-col-households-total",
+    registered: str = "export-col-registered",
 ) -> list[_Column]:
     columns = [
+        _Column(ctx.say(total), 12, COUNT_FORMAT),
         _Column(ctx.say(registered), 12, COUNT_FORMAT),
+        _Column(ctx.say("export-col-registered-share"), 12, SHARE_FORMAT),
         _Column(ctx.say("export-col-assessed"), 12, COUNT_FORMAT),
         _Column(ctx.say("export-col-passing"), 12, COUNT_FORMAT),
         _Column(ctx.say("export-col-verified"), 12, COUNT_FORMAT),
@@ -359,14 +417,33 @@ def _villages_sheet(
             [
                 number,
                 village.name,
-                *_counts_values(ctx, progress, "household", village.households),
+                *_counts_values(
+                    ctx, progress, "household", village.households, village.households_total
+                ),
             ]
         )
     sheet.add(
-        ["", total_label, *_counts_values(ctx, progress, "household", progress.households)],
+        [
+            "",
+            total_label,
+            *_counts_values(
+                ctx, progress, "household", progress.households, progress.total("household")
+            ),
+        ],
         bold=True,
     )
     sheet.finish()
+    note = _missing_note(ctx, progress)
+    if note:
+        ws.cell(sheet.row + 2, 1, note).font = Font(italic=True)
+
+
+def _missing_note(ctx: ExportContext, progress: CommuneProgress) -> str | None:
+    """Which villages have no number of households yet (so no share), or None."""
+    missing = progress.without_total("household")
+    if not missing:
+        return None
+    return ctx.say("export-note-no-total", villages=", ".join(v.name for v in missing))
 
 
 def _save(wb: Workbook) -> bytes:
@@ -402,105 +479,6 @@ def assessments_workbook(
     return _save(wb)
 
 
-def summary_workbook(progress: CommuneProgress, ctx: ExportContext, due: date) -> bytes:
-    """The yearly summary the commune association sends upward before 15 November: results
-    per title against each target year, then households per village, then signatures."""
-    wb = Workbook()
-    ws = _first_sheet(wb)
-    ws.title = ctx.say("summary-sheet")
-    title_columns = _counts_columns(ctx, progress, "summary-col-registered")
-    counts_columns = _counts_columns(ctx, progress)
-    width = 2 + len(counts_columns)
-    last = get_column_letter(width)
-
-    ws["A1"] = ctx.say("summary-unit", commune=progress.commune, province=progress.province)
-    ws["A1"].font = _BOLD
-    ws["A2"] = ctx.say("summary-heading", year=str(progress.year))
-    ws["A2"].font = _TITLE
-    ws["A2"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A3"] = ctx.say("summary-date", date=fmt.day(ctx.now, ctx.tz), due=fmt.day(due))
-    ws["A3"].font = Font(italic=True)
-    if progress.difficult_area:
-        ws["A4"] = ctx.say("summary-difficult-area")
-
-    def header(row: int, first: Sequence[str], columns: Sequence[_Column]) -> None:
-        for index, text in enumerate([*first, *(c.header for c in columns)], 1):
-            cell = ws.cell(row, index, text)
-            cell.font = _BOLD
-            cell.fill = _HEADER_FILL
-            cell.alignment = _WRAP
-            cell.border = _BORDER
-        ws.row_dimensions[row].height = _header_height(columns)
-
-    def line(row: int, values: Sequence[Any], *, bold: bool = False) -> None:
-        formats = [None, None, *(c.number_format for c in counts_columns)]
-        for index, (value, number_format) in enumerate(zip(values, formats, strict=True), 1):
-            cell = ws.cell(row, index, value)
-            cell.border = _BORDER
-            if number_format and isinstance(value, int | float):
-                cell.number_format = number_format
-            if bold:
-                cell.font = _BOLD
-
-    row = 6
-    ws.cell(row, 1, ctx.say("summary-section-titles")).font = _BOLD
-    row += 1
-    header(row, [ctx.say("export-col-no"), ctx.say("summary-col-title")], title_columns)
-    for number, title in enumerate(("household", "clan", "village"), 1):
-        row += 1
-        counts = progress.counts(title)
-        line(
-            row,
-            [
-                number,
-                ctx.say(f"summary-title-{title}"),
-                *_counts_values(ctx, progress, title, counts),
-            ],
-        )
-
-    row += 2
-    ws.cell(row, 1, ctx.say("summary-section-villages")).font = _BOLD
-    row += 1
-    header(row, [ctx.say("export-col-no"), ctx.say("export-col-village")], counts_columns)
-    for number, village in enumerate(progress.villages, 1):
-        row += 1
-        line(
-            row,
-            [
-                number,
-                village.name,
-                *_counts_values(ctx, progress, "household", village.households),
-            ],
-        )
-    row += 1
-    line(
-        row,
-        [
-            "",
-            ctx.say("export-total-row"),
-            *_counts_values(ctx, progress, "household", progress.households),
-        ],
-        bold=True,
-    )
-
-    row += 3
-    ws.cell(row, 2, ctx.say("summary-signature-maker")).font = _BOLD
-    ws.cell(row, max(width - 2, 3), ctx.say("summary-signature-chair")).font = _BOLD
-
-    ws.column_dimensions["A"].width = 6
-    names = [ctx.say(f"summary-title-{t}") for t in ("household", "clan", "village")]
-    ws.column_dimensions["B"].width = _width(names + [v.name for v in progress.villages], 14, 34)
-    for index, column in enumerate(counts_columns, 3):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    return _save(wb)
-
-
 # --- CSV ------------------------------------------------------------------------------------
 
 
@@ -521,6 +499,7 @@ def csv_header(ctx: ExportContext, criteria_ids: Sequence[str]) -> list[str]:
         ctx.say("export-col-decision-date"),
         ctx.say("export-col-pack"),
         ctx.say("export-col-pack-version"),
+        ctx.say("export-col-note"),
     ]
 
 
@@ -553,7 +532,13 @@ def csv_row(
         _csv_date(row.decision_date),
         row.pack_id,
         row.pack_version,
+        _csv_provisional(row, ctx),
     ]
+
+
+def _csv_provisional(row: ExportRow, ctx: ExportContext) -> str:
+    what = _provisional(ctx.packs(row.pack_id, row.pack_version))
+    return ctx.say("export-row-provisional", what=what) if what else ""
 
 
 def criteria_ids(packs: Iterable[CriteriaPack]) -> list[str]:

@@ -12,11 +12,13 @@ import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.delivery import Channel
 from bot.i18n import Translator
+from bot.notices import reply_from_payload
+from bot.outbox.delivery import Channel
+from bot.packs import PackLibrary
 from bot.rendering import Button, Reply
 from bot.reports import formatting as fmt
 from bot.reports.digest import DigestLimits, DigestWriter, inactive_since
@@ -24,11 +26,11 @@ from bot.reports.exports import (
     ExportContext,
     assessments_workbook,
     criteria_ids,
-    summary_workbook,
     write_csv,
     write_csv_stream,
 )
 from bot.reports.periods import Period, PeriodKind, on_demand, parse_day_month
+from bot.reports.summary import summary_workbook, write_summary_csv
 from bot.settings import Settings
 from conversations.domain import Person
 from conversations.packs import CriteriaPack
@@ -37,9 +39,6 @@ from storage.db import Database
 from storage.outbox import OutboxItem
 from storage.progress import CommuneProgress
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.service import PackLibrary
 
 Clock = Callable[[], datetime]
 # Callback data of report buttons: "x:<what>:<commune id>:<argument>" (Telegram allows 64 bytes).
@@ -221,6 +220,11 @@ class Reports:
         data = await asyncio.to_thread(summary_workbook, progress, ctx, self.summary_due(year))
         return ReportFile(f"bao-cao-nam-{slug(progress.commune)}-{year}.xlsx", data)
 
+    async def summary_csv(self, commune_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
+        """The yearly summary as one CSV table (rows written)."""
+        progress = await self.progress(commune_id, self.year_period(year))
+        return write_summary_csv(progress, out, self._export_context(lang))
+
     async def export_csv(self, commune_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
         async with self.db.unit_of_work(self.now()) as uow:
             rows = await uow.exports.commune_rows(commune_id, year)
@@ -275,8 +279,6 @@ class Reports:
         if item.kind == "draft_idle":
             return await self._draft_reminder(item, lang)
         if item.kind == "notice":
-            from bot.reports.notices import reply_from_payload
-
             # Written by the chat service in the reader's language when it was queued.
             reply = reply_from_payload(dict(item.payload))
             return [reply if channel.has_buttons else Reply(reply.text)]

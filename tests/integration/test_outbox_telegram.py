@@ -13,8 +13,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.bootstrap import App
-from bot.reports.scheduler import ReportScheduler
-from bot.reports.worker import OutboxWorker
+from bot.outbox.scheduler import ReportScheduler
+from bot.outbox.worker import OutboxWorker
 from bot.telegram import TelegramChannel
 from storage.tables import ChannelIdentityRow
 from storage.uow import UnitOfWork
@@ -62,7 +62,7 @@ async def test_digest_with_chart_and_buttons_reaches_telegram_once(
     assert [m.kind for m in messages] == ["text", "photo"]
     text, photo = messages
     assert text.content.startswith("📊 Báo cáo khuyến học — Kim Liên\n7 ngày qua: 16/11/2026")
-    assert "Tỷ lệ công nhận: 31,3%" in text.content
+    assert "Tỷ lệ công nhận: 5/80 hộ, 6,3%" in text.content
     labels = text.button_labels
     assert "📥 Danh sách (Excel)" in labels and "📄 Báo cáo năm (Excel)" in labels
     assert all(len(b["callback_data"].encode()) <= 64 for b in text.buttons)

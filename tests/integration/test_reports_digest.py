@@ -1,6 +1,7 @@
 """The chair's digest against the seeded commune (numbers in test_reports_fixtures), on SQLite
-and PostgreSQL: counts, shares and rounding, villages without households, a commune without
-targets, the chart, and the /baocao entry points."""
+and PostgreSQL: counts, shares of every household (the imported totals) and rounding, the
+targets of the current period, villages without a total, a commune without targets, the chart,
+and the /baocao entry points."""
 
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ async def test_progress_counts_per_village_and_period(app: App) -> None:
     assert progress.clans_period == Counts(0, 1, 0, 0, 0)
     assert progress.village_title.registered == 4
     assert progress.targets[(2030, "household")] == 80.0
+    # The imported totals: every household and clan of each village, villages of the commune.
+    assert by_name["Thôn Hoàng Trù"].households_total == 30
+    assert by_name["Thôn Mới"].clans_total == 1
+    assert progress.total("household") == 80
+    assert progress.total("clan") == 8
+    assert progress.total("village") == 4
+    assert progress.without_total("household") == []
 
     assert progress.waiting_total == 2
     assert [w.name for w in progress.waiting] == ["Lê Văn Sáu", "Đỗ Thị Mười Hai"]
@@ -63,20 +71,28 @@ async def test_digest_text_for_a_phone(app: App) -> None:
 
     assert lines[0] == "📊 Báo cáo khuyến học — Kim Liên"
     assert lines[1] == "7 ngày qua: 15/11/2026 – 22/11/2026"
+    # It leads with the target of the current period: in 2026, 2030's (2025 is past).
+    assert lines[4] == "🎯 Mục tiêu đến 2030: 80% hộ, 75% dòng họ"
+    assert "Mục tiêu 2025" not in text and "70%" not in text
     for expected in [
-        "Đăng ký: 16 (+1)",
+        "Tổng số hộ của xã: 80",
+        "Đăng ký trên bot: 16 (+1)",
         "Đã đánh giá: 13 (+2)",
         "Đạt sơ bộ: 10 (+1)",
         "Đã xác nhận: 7 (+1)",
         "Được công nhận: 5 (+2)",
-        # 5/16 = 31,25%: rounded half up (banker's rounding would say 31,2%).
-        "Tỷ lệ công nhận: 31,3%",
-        # 70% of 16 = 11,2 -> 12 households, 5 recognised.
-        "Mục tiêu 2025: 70%, còn thiếu 7 hộ",
-        "Mục tiêu 2030: 80%, còn thiếu 8 hộ",
-        "Tỷ lệ công nhận: 50%",
-        "Mục tiêu 2025: 65%, còn thiếu 1 dòng họ",
-        "• Chưa có hộ đăng ký: Thôn Mới",
+        # Of every household of the commune, not of the 16 registered in the bot; 5/80 =
+        # 6,25%: rounded half up (banker's rounding would say 6,2%).
+        "Tỷ lệ công nhận: 5/80 hộ, 6,3%",
+        # Registration progress, a figure of its own.
+        "Tỷ lệ đăng ký trên bot: 16/80 hộ, 20%",
+        # 80% of 80 = 64 households, 5 recognised.
+        "Mục tiêu 2030: 80%, còn thiếu 59 hộ",
+        "Tổng số dòng họ của xã: 8",
+        "Tỷ lệ công nhận: 1/8 dòng họ, 12,5%",
+        "Tỷ lệ đăng ký trên bot: 2/8 dòng họ, 25%",
+        # 75% of 8 = 6 clans, 1 recognised.
+        "Mục tiêu 2030: 75%, còn thiếu 5 dòng họ",
         "⏳ Chờ xác nhận quá 7 ngày: 2 phiếu",
         "• Lê Văn Sáu (Thôn Hoàng Trù): 10 ngày",
         "• Đỗ Thị Mười Hai (Thôn Sen 1): 9 ngày",
@@ -85,12 +101,13 @@ async def test_digest_text_for_a_phone(app: App) -> None:
         "• Phạm Thị Hoa (Thôn Mới), chưa có hoạt động",
     ]:
         assert expected in lines, expected
-    # Furthest behind first (measured against the 2030 target: 2025 is past).
-    behind = lines.index("⚠️ Thôn còn chậm (tỷ lệ hộ được công nhận):")
+    # Furthest behind first (measured against the 2030 target: 2025 is past), each village
+    # against all its households; at 0% the bigger village first.
+    behind = lines.index("⚠️ Thôn còn chậm (hộ được công nhận/tổng số hộ):")
     assert lines[behind + 1 : behind + 4] == [
-        "• Thôn Sen 2: 0% (0/3 hộ)",
-        "• Thôn Hoàng Trù: 37,5% (3/8 hộ)",
-        "• Thôn Sen 1: 40% (2/5 hộ)",
+        "• Thôn Sen 2: 0/15 hộ, 0%",
+        "• Thôn Mới: 0/10 hộ, 0%",
+        "• Thôn Sen 1: 2/25 hộ, 8%",
     ]
     # Short enough for one Zalo message (2000) and short lines for a phone.
     assert len(text) < 2000
@@ -106,11 +123,13 @@ async def test_digest_in_english_and_for_the_year(app: App) -> None:
     [reply] = await reports.on_demand(seeded.commune_id, "year", "en", buttons=False, chart=False)
     lines = reply.text.splitlines()
     assert lines[1] == "Year 2026, to 09:00 on 22/11/2026"
-    assert "Share recognised: 31.3%" in lines
-    assert "Target 2025: 70%, 7 more households needed" in lines
-    assert "Target 2025: 65%, 1 more clan needed" in lines
+    assert lines[3] == "🎯 Target by 2030: 80% of households, 75% of clans"
+    assert "Share recognised: 5/80 households, 6.3%" in lines
+    assert "Share registered in the bot: 16/80 households, 20%" in lines
+    assert "Target 2030: 80%, 59 more households needed" in lines
+    assert "Target 2030: 75%, 5 more clans needed" in lines
     # The whole year: no "(+n)" for the period.
-    assert "Registered: 16" in lines
+    assert "Registered in the bot: 16" in lines
     # No buttons on this channel: the text says how to ask for another period.
     assert reply.buttons == ()
     assert "/report" in lines[-1]
@@ -123,11 +142,15 @@ async def test_commune_without_targets(app: App) -> None:
         seeded.other_commune_id, "week", "vi", buttons=False, chart=True
     )
     text = replies[0].text
-    assert "Tỷ lệ công nhận: 50%" in text
+    # No number of households imported: said so, with what is registered as a count, never
+    # as a share of the village (1 of 2 registered would read "50%").
+    assert "Tỷ lệ công nhận của xã: chưa tính được" in text
+    assert "• Chưa có số hộ của Bản Phố Cáo: 2 hộ đăng ký trên bot" in text
+    assert "%" not in text
     assert "Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu." in text
     assert "Mục tiêu 20" not in text
     assert "Chưa có dòng họ nào đăng ký." in text
-    # Its only village is at the commune's own share: nobody is "behind".
+    # Without a total no village can be measured: nobody is "behind".
     assert "Thôn còn chậm" not in text
     assert "Chờ xác nhận" not in text
     png = replies[1].photo
@@ -204,7 +227,7 @@ async def test_report_hook_answers_inside_the_chat_service(app: App) -> None:
     chat = Chat(app, "chair")
     shown = await asyncio.wait_for(chat.say("/baocao tháng"), timeout=30)
     assert shown.startswith("📊 Báo cáo khuyến học — Kim Liên\nTháng 11/2026")
-    assert "Tỷ lệ công nhận: 31,3%" in shown
+    assert "Tỷ lệ công nhận: 5/80 hộ, 6,3%" in shown
     # The console has no buttons and takes no photos: text only, with the typed alternatives.
     assert len(chat.last_replies) == 1 and "“/baocao năm”" in shown
     unknown = await asyncio.wait_for(chat.say("/baocao hôm kia"), timeout=30)
@@ -248,3 +271,46 @@ async def test_report_button_with_a_year_or_id_out_of_range_is_a_stale_button(ap
     for data in (f"x:e:{'9' * 30}:2026", f"x:d:{2**31}:week", f"x:s:{commune}:{10**6}"):
         [refused] = await report_callback(app.reports, admin, data, "vi")
         assert refused.text == stale_text, data
+
+
+async def test_digest_leads_with_the_year_target_and_names_a_village_without_total(
+    app: App,
+) -> None:
+    """The commune's own 2026 target leads, before 2030's; a village whose number of
+    households was never imported is named, its registered households given as a count, and
+    the commune's share is not given (a share over the other villages would pass for it)."""
+    from sqlalchemy import update
+
+    from storage.tables import VillageRow
+
+    seeded = await seed(app.db)
+    async with app.db.session() as s:
+        uow = UnitOfWork(s, NOW)
+        await uow.places.set_target(seeded.commune_id, 2026, "household", 30.0)
+        await s.execute(
+            update(VillageRow)
+            .where(VillageRow.id == seeded.village_ids["Thôn Sen 1"])
+            .values(households_total=None)
+        )
+    [reply] = await app.reports.on_demand(
+        seeded.commune_id, "year", "vi", buttons=True, chart=False
+    )
+    lines = reply.text.splitlines()
+    assert lines[3:5] == [
+        "🎯 Mục tiêu năm 2026 của xã: 30% hộ",
+        "🎯 Mục tiêu đến 2030: 80% hộ, 75% dòng họ",
+    ]
+    assert "Tỷ lệ công nhận của xã: chưa tính được" in lines
+    assert "• Chưa có số hộ của Thôn Sen 1: 5 hộ đăng ký trên bot" in lines
+    assert "Mục tiêu 2026: 30%, chưa tính được số còn thiếu" in lines
+    assert "Tổng số hộ của xã" not in reply.text
+    # Villages with a total are still measured against it (the year's own target, 30%).
+    behind = lines.index("⚠️ Thôn còn chậm (hộ được công nhận/tổng số hộ):")
+    assert lines[behind + 1 : behind + 4] == [
+        "• Thôn Sen 2: 0/15 hộ, 0%",
+        "• Thôn Mới: 0/10 hộ, 0%",
+        "• Thôn Hoàng Trù: 3/30 hộ, 10%",
+    ]
+    assert not any("Thôn Sen 1:" in line and "%" in line for line in lines)
+    # Clans are all known: still a share.
+    assert "Tỷ lệ công nhận: 1/8 dòng họ, 12,5%" in lines

@@ -107,25 +107,31 @@ async def test_assessment_workbook(app: App) -> None:
     ]
 
     villages = wb["Tổng hợp theo thôn"]
+    # Every share beside the total it is taken of (all the village's households, imported),
+    # registration in the bot a figure of its own; only the current period's target (2030).
     assert [c.value for c in villages[4]] == [
         "STT",
         "Thôn",
-        "Số hộ đăng ký",
+        "Tổng số hộ",
+        "Đăng ký trên bot",
+        "Tỷ lệ đăng ký trên bot",
         "Đã đánh giá",
         "Đạt sơ bộ",
         "Đã xác nhận",
         "Được công nhận",
-        "Tỷ lệ công nhận",
-        "Mục tiêu 2025",
-        "Còn thiếu để đạt mục tiêu 2025",
+        "Tỷ lệ công nhận (trên tổng số)",
         "Mục tiêu 2030",
         "Còn thiếu để đạt mục tiêu 2030",
     ]
     summary = _rows(villages)
-    assert summary[0] == (1, "Thôn Hoàng Trù", 8, 7, 6, 5, 3, 0.375, 0.7, 3, 0.8, 4)
-    assert summary[3] == (4, "Thôn Mới", 0, 0, 0, 0, 0, None, 0.7, 0, 0.8, 0)
-    assert summary[4] == (None, "Toàn xã", 16, 13, 10, 7, 5, 0.3125, 0.7, 7, 0.8, 8)
-    assert villages["H5"].number_format == "0.0%"  # 37,5% on a Vietnamese Excel
+    assert summary[0][:4] == (1, "Thôn Hoàng Trù", 30, 8)
+    assert summary[0][4] == pytest.approx(8 / 30)
+    # 3 of 30 households recognised: 10%; 80% is 24, so 21 still needed.
+    assert summary[0][5:] == (7, 6, 5, 3, 0.1, 0.8, 21)
+    assert summary[3] == (4, "Thôn Mới", 10, 0, 0, 0, 0, 0, 0, 0, 0.8, 8)
+    assert summary[4] == (None, "Toàn xã", 80, 16, 0.2, 13, 10, 7, 5, 0.0625, 0.8, 59)
+    assert villages["J5"].number_format == "0.0%"  # 10% on a Vietnamese Excel
+    assert villages["E5"].number_format == "0.0%"
     assert villages["C5"].number_format == "#,##0"
     assert villages["B9"].font.b
 
@@ -141,10 +147,12 @@ async def test_yearly_summary_workbook(app: App) -> None:
     assert ws["A3"].value == "Lập ngày 22/11/2026. Hạn gửi: trước ngày 15/11/2026."
     values = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
     titles = {r[1]: r for r in values if isinstance(r[0], int) and r[1] and "(" in str(r[1])}
-    assert titles["Gia đình học tập (hộ)"][2:] == (16, 13, 10, 7, 5, 0.3125, 0.7, 7, 0.8, 8)
-    assert titles["Dòng họ học tập (dòng họ)"][2:] == (2, 2, 1, 1, 1, 0.5, 0.65, 1, 0.75, 1)
+    # Total, registered in the bot and its share, the stages, recognised and its share of the
+    # total, then the 2030 target (2025's is past) and how many are still needed.
+    assert titles["Gia đình học tập (hộ)"][2:] == (80, 16, 0.2, 13, 10, 7, 5, 0.0625, 0.8, 59)
+    assert titles["Dòng họ học tập (dòng họ)"][2:] == (8, 2, 0.25, 2, 1, 1, 1, 0.125, 0.75, 5)
     village_title = titles["Cộng đồng học tập (thôn)"]
-    assert village_title[2] == 4 and village_title[8] == "chưa đặt"
+    assert village_title[2:5] == (4, 4, 1) and village_title[10] == "chưa đặt"
     assert any(r[1] == "Toàn xã" for r in values)
     assert any("CHỦ TỊCH HỘI KHUYẾN HỌC" in str(v) for r in values for v in r)
 
@@ -153,7 +161,58 @@ async def test_yearly_summary_workbook(app: App) -> None:
     ws = load_workbook(io.BytesIO(other.data)).active
     assert ws["A4"].value.startswith("Xã thuộc vùng khó khăn")
     household = next(r for r in ws.iter_rows(values_only=True) if r[1] == "Gia đình học tập (hộ)")
-    assert household[2:9] == (2, 1, 1, 1, 1, 0.5, "chưa đặt")
+    # No number of households imported: said so, and no share (not 1 of the 2 registered).
+    assert household[2:] == ("chưa có", 2, None, 1, 1, 1, 1, None, "chưa đặt", None)
+    notes = [r[0] for r in ws.iter_rows(values_only=True) if str(r[0]).startswith("Chưa có số hộ")]
+    assert notes == [
+        "Chưa có số hộ của: Bản Phố Cáo. Tỷ lệ của các thôn này và của toàn xã chưa tính "
+        "được; vui lòng nhờ quản trị viên nhập số hộ."
+    ]
+
+
+async def test_yearly_summary_csv(app: App) -> None:
+    seeded = await seed(app.db)
+    out = io.StringIO()
+    assert await app.reports.summary_csv(seeded.commune_id, 2026, out) == 7
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == [
+        "STT",
+        "Danh hiệu",
+        "Thôn",
+        "Tổng số",
+        "Đăng ký trên bot",
+        "Tỷ lệ đăng ký trên bot",
+        "Đã đánh giá",
+        "Đạt sơ bộ",
+        "Đã xác nhận",
+        "Được công nhận",
+        "Tỷ lệ công nhận (trên tổng số)",
+        "Mục tiêu 2030",
+        "Còn thiếu để đạt mục tiêu 2030",
+    ]
+    # Written the Vietnamese way: 6,25% rounded half up.
+    assert rows[1] == [
+        "1",
+        "Gia đình học tập (hộ)",
+        "Toàn xã",
+        "80",
+        "16",
+        "20%",
+        "13",
+        "10",
+        "7",
+        "5",
+        "6,3%",
+        "80%",
+        "59",
+    ]
+    assert rows[2][3:6] == ["8", "2", "25%"] and rows[2][10:] == ["12,5%", "75%", "5"]
+    assert rows[4][2:6] == ["Thôn Hoàng Trù", "30", "8", "26,7%"] and rows[4][10] == "10%"
+
+    other = io.StringIO()
+    await app.reports.summary_csv(seeded.other_commune_id, 2026, other)
+    village = list(csv.reader(io.StringIO(other.getvalue())))[4]
+    assert village[2:6] == ["Bản Phố Cáo", "chưa có", "2", ""] and village[10] == ""
 
 
 async def test_commune_and_province_csv(app: App) -> None:
@@ -272,9 +331,25 @@ def test_cli_exports_reports_and_outbox(
     )
     assert code == 0
     assert load_workbook(summary).active.title == "Báo cáo năm"
+    summary_csv = tmp_path / "bao-cao.csv"
+    code, out, _ = cli(
+        "report",
+        "summary",
+        "--commune",
+        "Kim Liên",
+        "--year",
+        "2026",
+        "--format",
+        "csv",
+        "--output",
+        str(summary_csv),
+    )
+    assert code == 0 and "bao-cao.csv: yearly summary of Kim Liên" in out
+    text = summary_csv.read_text(encoding="utf-8-sig")
+    assert "1,Gia đình học tập (hộ),Toàn xã,80,16,20%" in text
 
     code, out, _ = cli("digest", "show", "--commune", "Kim Liên", "--period", "year")
-    assert code == 0 and "Tỷ lệ công nhận:" in out
+    assert code == 0 and "Tỷ lệ công nhận: 5/80 hộ, 6,3%" in out
 
     code, out, _ = cli("digest", "run", "--commune", "Kim Liên")
     assert code == 0 and "Queued 1 digest(s) for 1 chair(s)" in out

@@ -3,15 +3,16 @@
 The clock is the conftest FakeClock: 22/11/2026 09:00 in Hà Nội (02:00 UTC), a Sunday. The
 "week" period is then [15/11 02:00, 22/11 02:00) UTC.
 
-Kim Liên (targets: households 70% by 2025, 80% by 2030; clans 65% / 75%):
+Kim Liên (targets: households 70% by 2025, 80% by 2030; clans 65% / 75%; 4 villages), with
+the real totals of the units import (every household and clan of the village):
 
-| village        | households (live) | assessed | passing | verified | recognised |
-|----------------|-------------------|----------|---------|----------|------------|
-| Thôn Hoàng Trù | 8                 | 7        | 6       | 5        | 3          |
-| Thôn Sen 1     | 5 (1 new in week) | 4        | 3       | 2        | 2          |
-| Thôn Sen 2     | 3 (+1 deleted, +1 merged, both ignored) | 2 | 1 | 0   | 0          |
-| Thôn Mới       | 0                 |          |         |          |            |
-| commune        | 16                | 13       | 10      | 7        | 5 = 31,25% |
+| village        | all households (clans) | registered (live) | assessed | passing | verified | recognised |
+|----------------|------------------------|-------------------|----------|---------|----------|------------|
+| Thôn Hoàng Trù | 30 (3)                 | 8                 | 7        | 6       | 5        | 3 = 10%    |
+| Thôn Sen 1     | 25 (2)                 | 5 (1 new in week) | 4        | 3       | 2        | 2 = 8%     |
+| Thôn Sen 2     | 15 (2)                 | 3 (+1 deleted, +1 merged, both ignored) | 2 | 1 | 0   | 0          |
+| Thôn Mới       | 10 (1)                 | 0                 |          |          |         |            |
+| commune        | 80 (8)                 | 16 = 20%          | 13       | 10      | 7        | 5 = 6,25%  |
 
 In the week: 1 registered, 2 assessed, 1 passing, 1 verified, 2 recognised.
 Waiting for verification over 7 days: Hộ Lê Văn Sáu (10 days), Hộ Đỗ Thị Mười Hai (9 days).
@@ -19,7 +20,7 @@ Clans: 2 registered, 2 assessed, 1 passing, 1 verified, 1 recognised (50%).
 Collaborators: Nguyễn Thị Lan active 2 days ago; Lê Văn Hùng last on 23/10/2026; Phạm Thị Hoa
 never. Chair: Trần Văn Bình (Telegram chat 5001).
 
-Xã Đồng Văn has no targets: 1 village, 2 households, 1 recognised.
+Xã Đồng Văn has no targets and no totals: 1 village, 2 households registered, 1 recognised.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ NOW = datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 YEAR = 2026
 HOUSEHOLD_PACK = ("gdht-448", "2015.1")
 CLAN_PACK = ("dhht-2022", "2022.1")
+
+
+# Every household and clan of each village of Kim Liên (what `hoctap units import` brings).
+TOTALS = {
+    "Thôn Hoàng Trù": (30, 3),
+    "Thôn Sen 1": (25, 2),
+    "Thôn Sen 2": (15, 2),
+    "Thôn Mới": (10, 1),
+}
 
 
 def ago(days: float) -> datetime:
@@ -160,6 +170,9 @@ async def seed(db: Database) -> Seeded:
         commune = await uow.places.ensure_commune(province.id, "Kim Liên", difficult_area=False)
         names = ["Thôn Hoàng Trù", "Thôn Sen 1", "Thôn Sen 2", "Thôn Mới"]
         villages = {n: (await uow.places.ensure_village(commune.id, n)).id for n in names}
+        for name, (households, clans) in TOTALS.items():
+            await uow.places.set_village_totals(villages[name], households, clans)
+        await uow.places.set_villages_total(commune.id, len(names))
         for (year, title), share in {
             (2025, "household"): 70.0,
             (2030, "household"): 80.0,

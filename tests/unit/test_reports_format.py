@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.i18n import Translator
+from bot.outbox.scheduler import ReportScheduler, default_times, times_for
 from bot.reports import formatting as fmt
 from bot.reports.chat import parse_period
 from bot.reports.digest import DigestWriter, behind_villages, reference_target
@@ -24,7 +25,7 @@ from bot.reports.periods import (
     parse_day_month,
     summary_reminders,
 )
-from bot.reports.scheduler import ReportScheduler, default_times, times_for
+from bot.reports.shares import current_target_years
 from bot.settings import PROJECT_ROOT, Settings
 from storage.progress import CommuneProgress, Counts, VillageProgress
 from storage.schedules import Schedule
@@ -150,8 +151,9 @@ def test_scheduler_due_pushes_are_keyed_by_person_and_period() -> None:
 
 
 def _progress(
-    targets: dict[tuple[int, str], float], villages: list[tuple[str, int, int]]
+    targets: dict[tuple[int, str], float], villages: list[tuple[str, int, int, int | None]]
 ) -> CommuneProgress:
+    """Villages as (name, registered, recognised, every household of the village)."""
     return CommuneProgress(
         commune_id=1,
         commune="Xã Thử",
@@ -161,8 +163,8 @@ def _progress(
         period_start=NOW - timedelta(days=7),
         period_end=NOW,
         villages=tuple(
-            VillageProgress(i, name, Counts(reg, reg, reg, rec, rec), Counts())
-            for i, (name, reg, rec) in enumerate(villages, 1)
+            VillageProgress(i, name, Counts(reg, reg, reg, rec, rec), Counts(), total)
+            for i, (name, reg, rec, total) in enumerate(villages, 1)
         ),
         clans=Counts(),
         clans_period=Counts(),
@@ -175,24 +177,48 @@ def _progress(
 def test_reference_target_and_villages_behind() -> None:
     progress = _progress(
         {(2025, "household"): 70, (2030, "household"): 80},
-        [("A", 10, 7), ("B", 10, 2), ("C", 0, 0), ("D", 20, 4), ("E", 10, 8)],
+        [
+            ("A", 10, 7, 10),
+            ("B", 5, 2, 10),
+            ("C", 3, 0, None),
+            ("D", 20, 4, 20),
+            ("E", 10, 8, 10),
+        ],
     )
     assert reference_target(progress, "household") == (2030, 80)
     assert reference_target(progress, "clan") is None
-    behind, empty = behind_villages(progress, 3)
-    # B and D are both at 20%: D, with more households, is further behind; E is at the target.
+    behind, unknown = behind_villages(progress, 3)
+    # Shares of all the village's households: B and D are both at 20%: D, with more
+    # households, is further behind; E is at the target. C has no total: not measured.
     assert [v.name for v in behind] == ["D", "B", "A"]
-    assert [v.name for v in empty] == ["C"]
+    assert [v.name for v in unknown] == ["C"]
+    assert progress.total("household") is None
+
+
+def test_targets_of_the_current_period() -> None:
+    targets = {(2025, "household"): 70.0, (2030, "household"): 80.0, (2030, "clan"): 75.0}
+    assert current_target_years(targets, 2025) == [2025, 2030]
+    # From 2026: 2030's, not 2025's; the commune's own year target first when it set one.
+    assert current_target_years(targets, 2026) == [2030]
+    assert current_target_years({**targets, (2026, "household"): 72.0}, 2026) == [2026, 2030]
+    assert current_target_years(targets, 2026, "clan") == [2030]
+    # All past: the latest, rather than nothing.
+    assert current_target_years(targets, 2031) == [2030]
+    assert current_target_years({}, 2026) == []
 
 
 def test_digest_text_without_targets_or_clans() -> None:
-    progress = _progress({}, [("Bản Một", 4, 1), ("Bản Hai", 0, 0)])
+    progress = _progress({}, [("Bản Một", 4, 1, 8), ("Bản Hai", 0, 0, 1234)])
     period = on_demand("week", NOW, TZ)
     text = DigestWriter(T, "vi", TZ).text(progress, period, NOW)
-    assert "Tỷ lệ công nhận: 25%" in text
+    # Of every household (8 + 1.234), not of the 4 registered; thousands grouped.
+    assert "Tổng số hộ của xã: 1.242" in text
+    assert "Tỷ lệ công nhận: 1/1.242 hộ, 0,1%" in text
     assert "Xã chưa đặt mục tiêu" in text
     assert "Chưa có dòng họ nào đăng ký." in text
-    assert "• Chưa có hộ đăng ký: Bản Hai" in text
+    # No target: measured against the commune's own share.
+    assert "• Bản Hai: 0/1.234 hộ, 0%" in text
+    assert "Bản Một: 1/8" not in text
     assert "Chờ xác nhận" not in text and "Cộng tác viên" not in text
     english = DigestWriter(T, "en", TZ).text(progress, period, NOW, hint=True)
     assert "No clans registered yet." in english and english.endswith('"/report year".')
