@@ -205,7 +205,7 @@ async def populate(url: str, households: int, assessments: int, year: int) -> di
                                 "village_id": rows[i]["village_id"],
                                 "year": year,
                                 "pack_id": "gdht-448",
-                                "pack_version": "2015.1",
+                                "pack_version": scored["pack_version"],
                                 "status": status,
                                 "answers": answers,
                                 "session": {},

@@ -112,7 +112,7 @@ class HocTap:
         if app.service.push_sink is None:
             # Notices to the collaborator go to the outbox in the same transaction, as in the
             # running bot.
-            from bot.reports.notices import queue_pushes
+            from bot.notices import queue_pushes
 
             app.service.push_sink = queue_pushes
         if households:

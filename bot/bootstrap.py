@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.answering import Answering
 from bot.chats import ChatDirectory
-from bot.delivery import Channel, ChannelRunner
 from bot.i18n import Translator
+from bot.notices import queue_pushes
+from bot.outbox.delivery import Channel, ChannelRunner
+from bot.outbox.scheduler import ReportScheduler
+from bot.outbox.worker import OutboxWorker
+from bot.packs import PackLibrary
+from bot.photos import Download, PhotoFetcher
 from bot.reports.chat import make_report_hook
-from bot.reports.notices import queue_pushes
-from bot.reports.scheduler import ReportScheduler
 from bot.reports.service import Reports
-from bot.reports.worker import OutboxWorker
-from bot.service import ChatService, PackLibrary
+from bot.service import ChatService
 from bot.settings import Settings
 from bot.zalo import ZaloBridge, ZaloRunner, make_channel, make_client, make_media
 from storage.db import Database
-from storage.identities import chat_locale, chats_with_role, set_unreachable
+from storage.ports import UnitsOfWork
 
 if TYPE_CHECKING:
     # Imported where they are built, for start-up time: see telegram_channel.
@@ -40,19 +42,23 @@ def utc_now() -> datetime:
 
 
 class StoredChats:
-    """The `ChatDirectory` the channels use, kept in the database."""
+    """The `ChatDirectory` the channels use: each call a short unit of work of its own."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, units: UnitsOfWork, clock: Callable[[], datetime] = utc_now) -> None:
+        self.units = units
+        self.clock = clock
 
     async def language(self, channel: str, chat_id: str) -> str | None:
-        return await chat_locale(self.db, channel, chat_id)
+        async with self.units(self.clock()) as uow:
+            return await uow.chats.locale(channel, chat_id)
 
     async def mark_unreachable(self, channel: str, chat_id: str, unreachable: bool) -> None:
-        await set_unreachable(self.db, channel, chat_id, unreachable)
+        async with self.units(self.clock()) as uow:
+            await uow.chats.set_unreachable(channel, chat_id, unreachable)
 
     async def chats_with_role(self, channel: str, roles: Sequence[str]) -> list[tuple[str, str]]:
-        return await chats_with_role(self.db, channel, roles)
+        async with self.units(self.clock()) as uow:
+            return await uow.chats.chats_with_role(channel, roles)
 
 
 @dataclass
@@ -66,6 +72,8 @@ class App:
     reports: Reports
     service: ChatService
     chats: ChatDirectory
+    # How each running channel downloads a photo a person sent (filled as channels are built).
+    downloads: dict[str, Download] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -97,6 +105,21 @@ class App:
             concurrency=settings.outbox_concurrency,
         )
 
+    def photo_fetcher(self) -> PhotoFetcher:
+        """Copies evidence photos into the photo store through the channels built so far."""
+        settings = self.settings
+        return PhotoFetcher(
+            self.db,
+            self.downloads,
+            self.service.clock,
+            max_attempts=settings.photo_fetch_max_attempts,
+            backoff=settings.photo_fetch_backoff_seconds,
+        )
+
+    def load_photo(self, name: str) -> bytes | None:
+        """A stored evidence photo's bytes, for a channel that cannot send it by its id."""
+        return self.db.photos.read(name) if self.db.photos is not None else None
+
     @contextlib.asynccontextmanager
     async def open_senders(self) -> AsyncIterator[dict[str, Channel]]:
         """Sending-only channels for a one-off command (`hoctap digest run --send`):
@@ -111,7 +134,9 @@ class App:
             if self.settings.zalo_bot_token:
                 client = make_client(self.settings)
                 closers.append(client.close)
-                senders["zalo"] = make_channel(client, self.settings, self.translator, self.chats)
+                zalo = make_channel(client, self.settings, self.translator, self.chats)
+                zalo.load = self.load_photo
+                senders["zalo"] = zalo
             yield senders
         finally:
             for close in closers:
@@ -120,11 +145,11 @@ class App:
 
 def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now) -> App:
     settings = settings or Settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, photo_dir=settings.evidence_dir)
     packs = PackLibrary.from_directory(settings.packs_dir)
     translator = Translator(settings.locales_dir, settings.default_locale)
-    # Notices to other people go through the reports' outbox, in the same transaction as the
-    # change they announce; /baocao and the report buttons are answered by the reports.
+    # Notices to other people go to the outbox in the same transaction as the change they
+    # announce (bot/notices.py); /baocao and the report buttons are answered by the reports.
     reports = Reports(db, packs, translator, settings, clock)
     service = ChatService(
         db.unit_of_work,
@@ -135,7 +160,9 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
         push_sink=queue_pushes,
         report_hook=make_report_hook(reports),
     )
-    return App(settings, db, packs, translator, reports, service, StoredChats(db))
+    return App(
+        settings, db, packs, translator, reports, service, StoredChats(db.unit_of_work, clock)
+    )
 
 
 def telegram_channel(app: App) -> TelegramChannel:
@@ -146,7 +173,10 @@ def telegram_channel(app: App) -> TelegramChannel:
     from bot import telegram
 
     settings = app.settings
-    return telegram.make_channel(telegram.make_bot(settings), settings, app.translator, app.chats)
+    bot = telegram.make_bot(settings)
+    channel = telegram.make_channel(bot, settings, app.translator, app.chats)
+    channel.load = app.load_photo
+    return channel
 
 
 def telegram_runner(app: App) -> TelegramRunner:
@@ -155,6 +185,7 @@ def telegram_runner(app: App) -> TelegramRunner:
     from bot import telegram  # for start-up time, as in telegram_channel
 
     channel = telegram_channel(app)
+    app.downloads[channel.name] = channel.download  # evidence photos, into the photo store
     answers = Answering(app.service, channel.chats, apology="telegram-error")
     runner = telegram.TelegramRunner(
         app.settings,
@@ -171,5 +202,6 @@ def zalo_runner(app: App) -> ZaloRunner:
     settings = app.settings
     client = make_client(settings)
     channel = make_channel(client, settings, app.translator, app.chats, make_media(settings))
+    channel.load = app.load_photo
     answers = Answering(app.service, channel.chats, apology="zalo-error")
     return ZaloRunner(settings, ZaloBridge(answers, channel))

@@ -19,8 +19,8 @@ from aiohttp.typedefs import Handler
 from bot.bootstrap import App
 from bot.console.chat import run_console
 from bot.demo import ensure_demo_for_terminal
-from bot.reports.scheduler import ReportScheduler
-from bot.reports.worker import OutboxWorker
+from bot.outbox.scheduler import ReportScheduler
+from bot.outbox.worker import OutboxWorker
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,9 @@ async def run_channels(app: App) -> int:
     worker = app.outbox_worker({r.name: r.channel for r in runners})
     reports = run_reports(app.report_scheduler(), worker, stop, app.settings.outbox_poll_seconds)
     tasks.append(asyncio.create_task(reports, name="reports"))
+    # Evidence photos copied into the photo store, beside the answers, never in them.
+    photos = app.photo_fetcher().run(stop, app.settings.photo_fetch_poll_seconds)
+    tasks.append(asyncio.create_task(photos, name="photos"))
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
         # One channel failed (or all ended): stop the others too, gracefully.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.bootstrap import App, build_app
+from bot.packs import provisional_note, source_lines
 from bot.settings import Settings
 from conversations.packs import PackError, load_pack
 from conversations.scoring import score
@@ -98,11 +99,13 @@ def _pack_validate(args: argparse.Namespace) -> int:
             print(f"{file}: {err}", file=sys.stderr)
             status = 1
         else:
-            note = ", has provisional indicators" if pack.provisional else ""
+            note = provisional_note(pack)
             questions = len(pack.questions())
             print(
                 f"{file}: OK ({pack.key}, {questions} questions, {pack.max_total:g} points{note})"
             )
+            if args.sources:
+                print("\n".join(source_lines(pack)))
     return status
 
 
@@ -159,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
     )
     validate = pack.add_parser("validate", help="check pack files, naming every problem")
     validate.add_argument("files", nargs="+")
+    validate.add_argument(
+        "--sources",
+        action="store_true",
+        help="list each indicator as confirmed or provisional, with where its text came from",
+    )
     validate.set_defaults(handler=_pack_validate)
     scoring = pack.add_parser("score", help="score a JSON object of answers offline")
     scoring.add_argument("pack")

@@ -45,6 +45,18 @@ def button_int(text: str, maximum: int = MAX_BUTTON_INT) -> int | None:
 
 
 @dataclass(frozen=True)
+class AlbumPhoto:
+    """An evidence photo shown with a reply: the channel it was sent on and its id or URL
+    there (`ref`), the opaque name of its copy in the bot's photo store once fetched
+    (`stored`), and what it shows (`caption`: the question it answers)."""
+
+    caption: str
+    channel: str
+    ref: str
+    stored: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """One outgoing message, channel-neutral."""
 
@@ -61,6 +73,9 @@ class Reply:
     request_contact: bool = False
     document: tuple[str, bytes] | None = None
     photo: bytes | None = None
+    # Evidence photos sent after the text: an album on Telegram (10 at most each), a photo
+    # message by URL each on Zalo, a line each in the terminal.
+    album: tuple[AlbumPhoto, ...] = ()
 
 
 @dataclass
@@ -249,6 +264,8 @@ class Renderer:
             lines.extend(self._failed_rule(pack, r) for r in result.failed_rules)
         if result.provisional:
             lines.append(self.say("result-provisional"))
+        if result.provisional_rule:
+            lines.append(self.say("result-provisional-rule", threshold=pts(result.threshold)))
         if next_step is not None:
             lines.append(self.say(next_step))
         return Reply("\n".join(lines))

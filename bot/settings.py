@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     zalo_media_path: str = "/zalo/media"
     zalo_media_dir: Path = Path("data/zalo-media")
 
+    # Evidence photos: copied once from Telegram (getFile) into EVIDENCE_DIR, each file named
+    # by an opaque id, so exports and the recognition dossier can include them after the chat
+    # is gone; /xoa deletes them with the household's data. A failed copy is tried again
+    # after `photo_fetch_backoff_seconds`, doubling, at most `photo_fetch_max_attempts` times.
+    evidence_dir: Path = Path("data/evidence")
+    photo_fetch_poll_seconds: float = 5.0
+    photo_fetch_max_attempts: int = 8
+    photo_fetch_backoff_seconds: float = 60.0
+
     # Where webhook mode listens (behind a reverse proxy that terminates TLS).
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080

@@ -64,6 +64,17 @@ LOG = Statement(
 
 
 @dataclass(frozen=True)
+class EvidencePhoto:
+    """A photo sent as evidence for an answer: its channel and id or URL there, and its opaque
+    name in the bot's photo store once the fetcher copied it (storage/media.py)."""
+
+    question: str
+    channel: str
+    file_ref: str
+    stored: str | None = None
+
+
+@dataclass(frozen=True)
 class LogEntry:
     """One line of an assessment's log: an answer or a change of status."""
 
@@ -252,15 +263,32 @@ class AssessmentRepository(Repository):
     async def add_evidence(
         self, assessment_id: int, question: str, channel: str, file_ref: str
     ) -> None:
-        await self.sql.execute(
-            t.evidence.insert().values(
+        """Record the photo, and its row in the photo store for the fetcher to fill."""
+        evidence_id = await self.sql.scalar(
+            t.evidence.insert()
+            .values(
                 assessment_id=assessment_id,
                 question=question,
                 channel=channel,
                 file_ref=file_ref,
                 created_at=self.now,
             )
+            .returning(t.evidence.c.id)
         )
+        await self.sql.execute(
+            t.stored_photos.insert().values(evidence_id=evidence_id, attempts=0, next_at=self.now)
+        )
+
+    async def evidence(self, assessment_id: int) -> list[EvidencePhoto]:
+        """The assessment's photos in the order they came."""
+        e, s = t.evidence.c, t.stored_photos.c
+        rows = await self.sql.all(
+            select(e.question, e.channel, e.file_ref, s.name)
+            .select_from(t.evidence.outerjoin(t.stored_photos, s.evidence_id == e.id))
+            .where(e.assessment_id == assessment_id)
+            .order_by(e.id)
+        )
+        return [EvidencePhoto(*row) for row in rows]
 
     async def evidence_count(self, assessment_id: int) -> int:
         count = await self.sql.scalar(

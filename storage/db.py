@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage.exports import ExportRow
+from storage.media import PhotoFiles
 from storage.sqlite_inline import Checkpointer, connector
 from storage.uow import UnitOfWork
 
@@ -81,8 +82,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 class Database:
     """One engine and its transactions: `async with db.unit_of_work(now) as uow:`."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, photo_dir: Path | None = None, **engine_kwargs: Any) -> None:
         self.url = url
+        # The evidence photos copied from their channels (storage/media.py); without it
+        # nothing is copied and /xoa has only rows to delete.
+        self.photos = PhotoFiles(photo_dir) if photo_dir is not None else None
         self.engine = create_engine(url, **engine_kwargs)
         self.sqlite = is_sqlite(url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -108,7 +112,7 @@ class Database:
     async def unit_of_work(self, now: datetime) -> AsyncIterator[UnitOfWork]:
         """A transaction with every repository on it (storage/uow.py)."""
         async with self.session() as session:
-            yield UnitOfWork(session, now)
+            yield UnitOfWork(session, now, self.photos)
 
     async def export_province(
         self, province_id: int, year: int, now: datetime, batch: int = 2000

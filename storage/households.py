@@ -12,8 +12,9 @@ from conversations.domain import Clan, Household
 from conversations.text import clean, fold
 from storage import tables as t
 from storage.fastsql import Statement
+from storage.media import PhotoFiles
 from storage.privacy import forget_household
-from storage.sql import Repository, columns_of, select_model, to_model
+from storage.sql import Repository, Sql, columns_of, select_model, to_model
 
 _HOUSEHOLD = columns_of(Household)
 _h = t.households.c
@@ -32,6 +33,11 @@ def _household(row: Sequence[Any]) -> Household:
 
 
 class HouseholdRepository(Repository):
+    def __init__(self, sql: Sql, files: PhotoFiles | None = None) -> None:
+        super().__init__(sql)
+        # The photo store whose files /xoa deletes with their rows.
+        self.files = files
+
     # --- households ---
 
     async def add(
@@ -160,7 +166,7 @@ class HouseholdRepository(Repository):
     async def forget(self, household_id: int, text_questions: Sequence[str]) -> None:
         """Remove what identifies the household (/xoa); keep its anonymous counts and scores
         (storage/privacy.py)."""
-        await forget_household(self.sql, self.now, household_id, text_questions)
+        await forget_household(self.sql, self.now, household_id, text_questions, self.files)
 
     # --- clans ---
 

@@ -33,7 +33,7 @@ from conversations.domain import (
     Village,
 )
 from conversations.packs import AnswerValue, TitleKind
-from storage.assessments import LogEntry
+from storage.assessments import EvidencePhoto, LogEntry
 from storage.invites import Invite
 from storage.outbox import OutboxItem
 
@@ -173,6 +173,7 @@ class Assessments(Protocol):
         self, assessment_id: int, question: str, channel: str, file_ref: str
     ) -> None: ...
     async def evidence_count(self, assessment_id: int) -> int: ...
+    async def evidence(self, assessment_id: int) -> list[EvidencePhoto]: ...
     async def with_status(
         self,
         commune_id: int,

@@ -18,13 +18,14 @@ from sqlalchemy import and_, delete, func, or_, select, update
 
 from storage import tables as t
 from storage.assessments import LOG
+from storage.media import PhotoFiles
 from storage.sql import Sql
 
 # A shorter string identifies nobody and would match unrelated words in other people's data.
 MIN_SECRET = 3
-# What a screen keeps when it is cleared: the language, and the counter that makes older
-# buttons stale (starting it again would let an old button match a new list).
-KEPT_STATE = ("lang", "n")
+# What a screen keeps when it is cleared: the counter that makes older buttons stale (starting
+# it again would let an old button match a new list). The language is the account's.
+KEPT_STATE = ("n",)
 # An outbox row that was delivered stays counted as sent; any other will not be sent now.
 DELIVERED = "sent"
 
@@ -32,12 +33,18 @@ _h, _p, _i = t.households.c, t.people.c, t.identities.c
 
 
 async def forget_household(
-    sql: Sql, now: datetime, household_id: int, text_questions: Sequence[str]
+    sql: Sql,
+    now: datetime,
+    household_id: int,
+    text_questions: Sequence[str],
+    files: PhotoFiles | None = None,
 ) -> None:
     """Remove what identifies the household and its people; keep its anonymous counts.
 
     A household merged with this one (a duplicate registration the collaborator confirmed to
-    be the same family) is the same household: its copy goes too."""
+    be the same family) is the same household: its copy goes too. Its photos' copies in the
+    photo store (`files`) are deleted at once, before the transaction commits: should it
+    fail, the household asks again, and no copy is ever left behind by a crash after it."""
     group = await _merge_group(sql, household_id)
     households = await sql.all(
         select(_h.id, _h.head_name, _h.phone, _h.person_id, _h.village_id)
@@ -54,7 +61,7 @@ async def forget_household(
     names: set[str] = {h[1] for h in households} | {p[0] for p in people}
     names |= {h[2] or "" for h in households} | {p[1] or "" for p in people}
     names |= {i[2] or "" for i in identities}
-    secrets = names | await _forget_assessments(sql, now, group, set(text_questions))
+    secrets = names | await _forget_assessments(sql, now, group, set(text_questions), files)
 
     await _forget_outbox(sql, group, person_ids, _usable(names))
     commune_id = await sql.scalar(
@@ -111,7 +118,11 @@ async def _merge_group(sql: Sql, household_id: int) -> set[int]:
 
 
 async def _forget_assessments(
-    sql: Sql, now: datetime, group: set[int], text_questions: set[str]
+    sql: Sql,
+    now: datetime,
+    group: set[int],
+    text_questions: set[str],
+    files: PhotoFiles | None = None,
 ) -> set[str]:
     """Free-text answers, photos and comments of the household's assessments go; choices,
     numbers, scores and the status history stay. Returns the strings removed."""
@@ -156,6 +167,14 @@ async def _forget_assessments(
         removed |= set(
             await sql.scalars(select(e.file_ref).where(e.assessment_id == assessment_id))
         )
+        photos = select(e.id).where(e.assessment_id == assessment_id).scalar_subquery()
+        stored = t.stored_photos.c
+        names = await sql.scalars(
+            select(stored.name).where(stored.evidence_id.in_(photos), stored.name.is_not(None))
+        )
+        await sql.execute(delete(t.stored_photos).where(stored.evidence_id.in_(photos)))
+        if files is not None:
+            files.delete(names)
         await sql.execute(delete(t.evidence).where(e.assessment_id == assessment_id))
         await sql.run(
             LOG,

@@ -81,6 +81,8 @@ class CommuneRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     difficult_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many villages the commune has (units import); NULL: not known yet.
+    villages_total: Mapped[int | None] = mapped_column(Integer)
 
 
 class VillageRow(Base):
@@ -90,6 +92,10 @@ class VillageRow(Base):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200))
+    # Every household and clan of the village (units import), the base of every share;
+    # NULL: not known yet (a share is then not given).
+    households_total: Mapped[int | None] = mapped_column(Integer)
+    clans_total: Mapped[int | None] = mapped_column(Integer)
 
 
 class TargetRow(Base):
@@ -236,6 +242,23 @@ class EvidenceRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class StoredPhotoRow(Base):
+    """An evidence photo's copy in the bot's photo store (issue 13), so exports and the
+    recognition dossier can include it and it outlives the chat. Written with its evidence row;
+    the photo fetcher fills `name` (the file's opaque name in EVIDENCE_DIR) once it has it,
+    trying again after `next_at` while `attempts` are left."""
+
+    __tablename__ = "stored_photos"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), unique=True)
+    name: Mapped[str | None] = mapped_column(String(100), unique=True)
+    size: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    stored_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+
 class ChatStateRow(Base):
     """Where each chat is: which menu, which assessment in progress."""
 
@@ -370,6 +393,7 @@ clan_households = _table(ClanHouseholdRow)
 assessments = _table(AssessmentRow)
 assessment_log = _table(AssessmentLogRow)
 evidence = _table(EvidenceRow)
+stored_photos = _table(StoredPhotoRow)
 chat_states = _table(ChatStateRow)
 processed_updates = _table(ProcessedUpdateRow)
 invites = _table(InviteRow)

@@ -15,8 +15,10 @@ from storage.chats import ChatRepository
 from storage.exports import ExportRepository
 from storage.households import HouseholdRepository
 from storage.invites import InviteRepository
+from storage.media import PhotoFiles
 from storage.outbox import OutboxRepository
 from storage.people import PeopleRepository
+from storage.photos import PhotoRepository
 from storage.places import PlaceRepository
 from storage.progress import ProgressRepository
 from storage.schedules import ScheduleRepository
@@ -27,18 +29,21 @@ class UnitOfWork:
     """Every repository of one transaction. They hand out domain models (conversations.domain
     or small frozen dataclasses beside each repository), never rows of the schema."""
 
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
+    def __init__(
+        self, session: AsyncSession, now: datetime, files: PhotoFiles | None = None
+    ) -> None:
         self._sql = sql = Sql(session, now)
         self.chats = ChatRepository(sql)
         self.people = PeopleRepository(sql)
         self.places = PlaceRepository(sql)
-        self.households = HouseholdRepository(sql)
+        self.households = HouseholdRepository(sql, files)
         self.assessments = AssessmentRepository(sql)
         self.invites = InviteRepository(sql)
         self.outbox = OutboxRepository(sql)
         self.progress = ProgressRepository(sql)
         self.schedules = ScheduleRepository(sql)
         self.exports = ExportRepository(sql)
+        self.photos = PhotoRepository(sql)
 
     @property
     def now(self) -> datetime:

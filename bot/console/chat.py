@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot.answering import InboundHandler
+from bot.inbound import Inbound
 from bot.rendering import Reply
-from bot.service import Inbound
 
 CHANNEL = "console"
 
@@ -22,7 +22,10 @@ def _print(replies: Sequence[Reply], out: TextIO) -> None:
     for reply in replies:
         if reply.replaces_prompt:
             continue  # the echo of a choice only makes sense where a message can be edited
-        out.write(reply.text.rstrip() + "\n\n")
+        out.write(reply.text.rstrip() + "\n")
+        for photo in reply.album:  # a terminal shows no pictures: a line for each
+            out.write(f"📷 [{photo.caption}]\n")
+        out.write("\n")
     out.flush()
 
 

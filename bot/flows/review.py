@@ -4,6 +4,7 @@ it, the chair proposes, records the decision or rejects, and anyone allowed may 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from bot.flows import assessment
@@ -21,7 +22,7 @@ from bot.flows.screens import (
     as_queue,
 )
 from bot.flows.status import card, change_status
-from bot.rendering import Reply
+from bot.rendering import AlbumPhoto, Button, Reply
 from conversations.domain import Assessment, AssessmentStatus, Transition
 from conversations.permissions import Scope
 from conversations.text import clean, fold, format_number
@@ -35,6 +36,8 @@ QUEUES: dict[Queue, tuple[list[AssessmentStatus], list[str]]] = {
     "rejected": (["rejected"], ["reopen", "answers"]),
 }
 MENU_KEYS = {*QUEUES, "decide", "duplicates"}
+# The return comment's ready-made choice: the household is asked for more evidence photos.
+MORE_EVIDENCE = "c:evidence"
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
@@ -100,6 +103,9 @@ async def on_queue(service: Service, turn: Turn, screen: QueueScreen, key: str) 
 
 async def show_item(service: Service, turn: Turn, queue: Queue, item: Assessment) -> Outcome:
     turn.replies.append(await card(service, turn, item))
+    evidence = await evidence_reply(service, turn, item)
+    if evidence is not None:
+        turn.replies.append(evidence)
     _, actions = QUEUES[queue]
     options = [(a, turn.say(f"action-{a}")) for a in actions]
     options.append(("back", turn.say("queue-back")))
@@ -114,13 +120,14 @@ async def on_item(service: Service, turn: Turn, screen: ItemScreen, key: str) ->
     if key == "back" or item is None:
         return await show_queue(service, turn, queue)
     if key == "answers":
-        turn.replies.append(_answers(service, turn, item))
+        turn.replies.append(await _answers(service, turn, item))
         turn.replies.append(turn.options_reply())
         return None
     if key in ("return", "reject"):
         transition: Transition = "return" if key == "return" else "reject"
-        turn.show(CommentScreen(queue=queue, assessment_id=item.id, transition=transition))
-        turn.reply(f"ask-{key}-comment")
+        comment = CommentScreen(queue=queue, assessment_id=item.id, transition=transition)
+        turn.show(comment)
+        turn.replies.append(comment_prompt(turn, comment))
         return None
     if key == "reopen" and turn.person is not None and turn.person.role != "chair":
         return await assessment.reopen(service, turn, item)
@@ -130,18 +137,78 @@ async def on_item(service: Service, turn: Turn, screen: ItemScreen, key: str) ->
     return None
 
 
-def _answers(service: Service, turn: Turn, item: Assessment) -> Reply:
+async def _answers(service: Service, turn: Turn, item: Assessment) -> Reply:
     pack = service.packs.get(item.pack_id, item.pack_version)
+    photos = Counter(p.question for p in await turn.uow.assessments.evidence(item.id))
     lines = [turn.say("answers-title")]
     for number, question in enumerate(pack.questions(), 1):
         if question.name in item.answers:
             value = turn.render.answer_text(question, item.answers[question.name])
-            lines.append(f"{number}. {question.label.get(turn.lang)} — {value}")
+            line = f"{number}. {question.label.get(turn.lang)} — {value}"
+            if photos[question.name]:
+                line += " " + turn.say("review-evidence", count=photos[question.name])
+            lines.append(line)
     return Reply("\n".join(lines))
+
+
+async def evidence_reply(service: Service, turn: Turn, item: Assessment) -> Reply | None:
+    """How many photos each answer has, with the photos themselves (each captioned with its
+    question); None when the form's questions take no photos."""
+    pack = service.packs.get(item.pack_id, item.pack_version)
+    questions = {q.name: (number, q) for number, q in enumerate(pack.questions(), 1)}
+    photos = await turn.uow.assessments.evidence(item.id)
+    if not photos:
+        if any(q.evidence for _, q in questions.values()):
+            return Reply(turn.say("item-evidence-none"))
+        return None
+
+    def place(name: str) -> tuple[int, str]:
+        number, question = questions.get(name, (0, None))
+        return number, question.label.get(turn.lang) if question is not None else name
+
+    ordered = sorted(photos, key=lambda photo: place(photo.question)[0])
+    counts = Counter(photo.question for photo in ordered)
+    lines = [turn.say("item-evidence-title", count=len(photos))]
+    for name, count in counts.items():
+        number, label = place(name)
+        lines.append(turn.say("item-evidence-line", number=number, question=label, count=count))
+    album = tuple(
+        AlbumPhoto(
+            turn.say("item-evidence-caption", number=number, question=label),
+            photo.channel,
+            photo.file_ref,
+            photo.stored,
+        )
+        for photo in ordered
+        for number, label in [place(photo.question)]
+    )
+    return Reply("\n".join(lines), album=album)
+
+
+def comment_prompt(turn: Turn, screen: CommentScreen) -> Reply:
+    """What the comment screen asks; returning a form also offers to ask for more evidence."""
+    text = turn.say(f"ask-{screen.transition}-comment")
+    if screen.transition != "return":
+        return Reply(text)
+    text += "\n" + turn.say("ask-return-more-evidence")
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if turn.render.buttons:
+        buttons = ((Button(turn.say("return-more-evidence"), MORE_EVIDENCE),),)
+    return Reply(text, buttons, is_prompt=True)
+
+
+def _asks_more_evidence(turn: Turn) -> bool:
+    inbound = turn.inbound
+    if inbound.kind == "callback":
+        return inbound.data == MORE_EVIDENCE
+    typed = fold(clean(inbound.text)) if inbound.kind == "text" else ""
+    return typed in ("1", fold(turn.say("return-more-evidence")))
 
 
 async def on_comment(service: Service, turn: Turn, screen: CommentScreen) -> Outcome:
     text = clean(turn.inbound.text) if turn.inbound.kind == "text" else ""
+    if screen.transition == "return" and _asks_more_evidence(turn):
+        text = turn.say("return-more-evidence-note")
     if len(text) < 3:
         turn.reply("comment-required")
         return None

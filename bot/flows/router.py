@@ -217,7 +217,7 @@ def text_prompt(service: Service, turn: Turn, screen: TextScreen) -> Reply:
         case ClanMembersScreen():
             return Reply(turn.say("clan-members-ask"))
         case CommentScreen():
-            return Reply(turn.say(f"ask-{screen.transition}-comment"))
+            return review.comment_prompt(turn, screen)
         case DecisionNumberScreen():
             return Reply(turn.say("ask-decision-number-again"))
         case DecisionDateScreen():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram.types import CallbackQuery, Message, User
 
-from bot.service import Inbound, InboundKind
+from bot.inbound import Inbound, InboundKind
 
 CHANNEL = "telegram"
 

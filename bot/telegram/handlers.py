@@ -18,8 +18,8 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
 
 from bot.answering import Answering
+from bot.inbound import Inbound
 from bot.rendering import Reply
-from bot.service import Inbound
 
 from .convert import inbound_from_callback, inbound_from_message
 from .sender import TelegramChannel, typing

@@ -29,15 +29,22 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
 
 from bot.chats import ChannelChats, ChatDirectory
-from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
-from bot.rendering import Reply
+from bot.outbox.delivery import (
+    ChannelLimits,
+    DeliveryUnknown,
+    RetryLater,
+    Unreachable,
+    with_retries,
+)
+from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text, utf16_len
 
 from .convert import CHANNEL
@@ -48,6 +55,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+# An album (sendMediaGroup) holds 2 to 10 photos.
+MAX_ALBUM = 10
+# Reads the bot's stored copy of a photo by its name (given by the bootstrap): for a photo
+# that came from another channel, whose id Telegram does not know.
+LoadPhoto = Callable[[str], bytes | None]
 # Remembered per chat: the live question's message id. Bounded, like the per-chat limiters.
 MAX_CHATS = 10_000
 # How many answered questions per chat are remembered to recognise a late tap on one.
@@ -122,8 +134,10 @@ class TelegramChannel:
         limits: TelegramLimits | None = None,
         attempts: int = 6,
         backoff: bool = True,
+        load: LoadPhoto | None = None,
     ) -> None:
         self.bot = bot
+        self.load = load
         self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or TelegramLimits()
         self.attempts = attempts
@@ -150,6 +164,17 @@ class TelegramChannel:
         self, chat_id: int, replies: Sequence[Reply], *, tapped: int | None = None
     ) -> None:
         await self._deliver(_Turn(chat_id, push=False, tapped=tapped), replies)
+
+    async def download(self, file_id: str) -> bytes:
+        """A photo (or file) a person sent, by its file id: getFile, then the download. One
+        try: the photo fetcher tries again later when Telegram fails."""
+        file = await self.bot.get_file(file_id)
+        if not file.file_path:
+            raise ValueError(f"telegram gave no path to download {file_id}")
+        data = await self.bot.download_file(file.file_path)
+        if data is None:
+            raise ValueError(f"telegram gave nothing for {file_id}")
+        return data.read()
 
     def live_prompt(self, chat_id: int) -> int | None:
         """Message id of the chat's current question, if this process sent it."""
@@ -203,6 +228,8 @@ class TelegramChannel:
         elif markup is None and turn.chat_id in self._contact_keyboard:
             markup = remove_keyboard()  # the phone number was given (or not): tidy up
         last = await self._send_content(turn, reply, chunks, markup)
+        if reply.album:
+            await self._send_album(turn, reply.album)
         if isinstance(markup, ReplyKeyboardMarkup):
             self._contact_keyboard.add(turn.chat_id)
         elif isinstance(markup, ReplyKeyboardRemove):
@@ -248,6 +275,69 @@ class TelegramChannel:
                 ),
             )
         return last
+
+    def _media(self, photo: AlbumPhoto) -> InputMediaPhoto | None:
+        """A photo by the id Telegram knows it by, else the bot's stored copy, else its URL;
+        None when there is no way to show it."""
+        if photo.channel == CHANNEL:
+            media: str | BufferedInputFile = photo.ref
+        elif photo.stored is not None and (data := self._stored(photo.stored)) is not None:
+            media = BufferedInputFile(data, photo.stored)
+        elif photo.ref.startswith(("http://", "https://")):
+            media = photo.ref
+        else:
+            return None
+        return InputMediaPhoto(media=media, caption=photo.caption[: MAX_CAPTION - 24])
+
+    def _stored(self, name: str) -> bytes | None:
+        return self.load(name) if self.load is not None else None
+
+    async def _send_album(self, turn: _Turn, photos: Sequence[AlbumPhoto]) -> None:
+        """Evidence photos as albums of at most 10, each captioned; a lone photo as a photo
+        message. An album Telegram refuses (a photo sent "as a file" is a document, which an
+        album of photos cannot hold) goes out one by one instead."""
+        media = [m for m in (self._media(p) for p in photos) if m is not None]
+        for start in range(0, len(media), MAX_ALBUM):
+            group = media[start : start + MAX_ALBUM]
+            if len(group) > 1:
+                try:
+                    await self._send_many(turn, group)
+                    continue
+                except TelegramBadRequest as error:
+                    log.info("telegram refused an album to %s: %s", turn.chat_id, error)
+            for item in group:
+                await self._send_one_photo(turn, item)
+
+    async def _send_many(self, turn: _Turn, group: list[InputMediaPhoto]) -> None:
+        send = partial(self.bot.send_media_group, turn.chat_id, list(group))
+        try:
+            await self._call(turn, send, quiet_bad_request=True, repeatable=False)
+        except DeliveryUnknown as error:
+            if turn.push:
+                raise
+            log.warning(
+                "telegram chat %s: an album's answer was unreadable: %s", turn.chat_id, error
+            )
+
+    async def _send_one_photo(self, turn: _Turn, item: InputMediaPhoto) -> None:
+        chat_id, caption = turn.chat_id, item.caption
+        try:
+            await self._call(
+                turn,
+                lambda: self.bot.send_photo(chat_id, item.media, caption=caption),
+                quiet_bad_request=True,
+                repeatable=False,
+            )
+        except TelegramBadRequest:
+            if not isinstance(item.media, str):
+                raise
+            # A file id of a photo sent as a file: Telegram sends it back as a document.
+            await self._send(
+                turn, lambda: self.bot.send_document(chat_id, str(item.media), caption=caption)
+            )
+        except DeliveryUnknown:
+            if turn.push:
+                raise
 
     async def _edit_prompt(self, turn: _Turn, text: list[str]) -> bool:
         """Edit the question this reply answers to show the choice, without its buttons.

@@ -20,9 +20,15 @@ from functools import partial
 from typing import Final, TypeVar
 
 from bot.chats import ChannelChats, ChatDirectory
-from bot.delivery import ChannelLimits, DeliveryUnknown, RetryLater, Unreachable, with_retries
 from bot.i18n import Translator
-from bot.rendering import Reply
+from bot.outbox.delivery import (
+    ChannelLimits,
+    DeliveryUnknown,
+    RetryLater,
+    Unreachable,
+    with_retries,
+)
+from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text
 from bot.zalo.client import (
     TEXT_LIMIT,
@@ -41,6 +47,9 @@ from .media import MediaStore
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# Reads the bot's stored copy of an evidence photo by its name (given by the bootstrap).
+LoadPhoto = Callable[[str], bytes | None]
 
 # The Zalo Bot Platform publishes no rate limits: domain.md §7 sets these ceilings.
 DEFAULT_RATE: Final = 5.0
@@ -95,8 +104,10 @@ class ZaloChannel:
         media: MediaStore | None = None,
         attempts: int = 6,
         backoff: bool = True,
+        load: LoadPhoto | None = None,
     ) -> None:
         self.client = client
+        self.load = load
         self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or ZaloLimits()
         self.media = media
@@ -148,10 +159,29 @@ class ZaloChannel:
             text = _append(
                 text, await self.chats.say(chat_id, "zalo-document-unavailable", filename=filename)
             )
+        album = [(photo, self._album_url(photo)) for photo in reply.album]
+        missing = sum(url is None for _, url in album)
+        if missing:
+            note = await self.chats.say(chat_id, "zalo-evidence-unavailable", count=missing)
+            text = _append(text, note)
         for chunk in split_text(text, TEXT_LIMIT):
             await self._send(chat_id, push, partial(self.client.send_message, chat_id, chunk))
         if photo_url is not None:
             await self._send(chat_id, push, partial(self.client.send_photo, chat_id, photo_url))
+        for photo, url in album:
+            if url is not None:
+                send = partial(self.client.send_photo, chat_id, url, photo.caption)
+                await self._send(chat_id, push, send)
+
+    def _album_url(self, photo: AlbumPhoto) -> str | None:
+        """An evidence photo's URL: Zalo's own for a photo sent on Zalo, else the bot's
+        stored copy published on its web server (ZALO_MEDIA_URL); None when neither is had."""
+        if photo.channel == CHANNEL and photo.ref.startswith(("http://", "https://")):
+            return photo.ref
+        if photo.stored is None or self.load is None or self.media is None:
+            return None
+        data = self.load(photo.stored)
+        return self.media.publish(data) if data is not None else None
 
     async def _send(
         self, chat_id: str, push: bool, operation: Callable[[], Awaitable[object]]

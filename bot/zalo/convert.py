@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.service import Inbound, InboundKind
+from bot.inbound import Inbound, InboundKind
 from bot.zalo.client import (
     EVENT_IMAGE,
     EVENT_STICKER,

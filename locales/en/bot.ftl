@@ -73,6 +73,7 @@ result-failed-indicator-below-min = Indicator {$target} has {$points} points; at
 result-failed-mandatory = Indicator {$target} is mandatory and not met.
 result-failed-unanswered = Indicator {$target} has no answer.
 result-provisional = Note: some indicators are provisional until the study-promotion association issues the official criteria.
+result-provisional-rule = Note: the pass mark ({$threshold} points) is provisional, not yet checked against the official text.
 result-preliminary = This result is preliminary until the collaborator verifies it.
 result-next-collaborator = This result is preliminary. The form is now under "Waiting for verification": once you have checked it, choose "Verify" to pass it to the commune association.
 

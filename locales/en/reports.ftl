@@ -7,12 +7,28 @@ digest-period-year = Year {$year}, to {$time} on {$date}
 digest-delta-note = In brackets: added during the period.
 digest-section-household = 🏠 Learning Family
 digest-section-clan = 👪 Learning Clan
-digest-registered = Registered: {$count}{$delta}
+digest-registered = Registered in the bot: {$count}{$delta}
 digest-assessed = Assessed: {$count}{$delta}
 digest-passing = Preliminarily passing: {$count}{$delta}
 digest-verified = Verified: {$count}{$delta}
 digest-recognised = Recognised: {$count}{$delta}
-digest-share = Share recognised: {$share}
+digest-total-household = Households in the commune: {$total}
+digest-total-clan = Clans in the commune: {$total}
+digest-share-household = Share recognised: {$part}/{$total} households, {$share}
+digest-share-clan = Share recognised: {$part}/{$total} clans, {$share}
+digest-registration-household = Share registered in the bot: {$part}/{$total} households, {$share}
+digest-registration-clan = Share registered in the bot: {$part}/{$total} clans, {$share}
+digest-share-unknown = Commune's share recognised: cannot be worked out yet
+digest-missing-households = • No number of households for {$village} yet: {$registered} registered in the bot
+digest-missing-more = … and {$count} more villages
+digest-missing-clans = No number of clans for {$villages} yet.
+digest-target-unknown = Target {$year}: {$target}, still needed cannot be worked out yet
+digest-lead-by = 🎯 Target by {$year}: {$targets}
+digest-lead-year = 🎯 The commune's target for {$year}: {$targets}
+digest-lead-past = 🎯 Target {$year} (past): {$targets}
+digest-lead-household = {$target} of households
+digest-lead-clan = {$target} of clans
+digest-lead-village = {$target} of villages
 digest-share-none = Share recognised: no data yet
 digest-target-household = Target {$year}: {$target}, {$missing} more {$n ->
     [one] household
@@ -25,9 +41,8 @@ digest-target-clan = Target {$year}: {$target}, {$missing} more {$n ->
 digest-target-met = Target {$year}: {$target} ✅ reached
 digest-no-targets = The commune has no targets set. Please ask the administrator to enter them.
 digest-no-clans = No clans registered yet.
-digest-behind-title = ⚠️ Villages furthest behind (households recognised):
-digest-behind-village = • {$village}: {$share} ({$recognised}/{$registered} households)
-digest-empty-villages = • No households registered: {$villages}
+digest-behind-title = ⚠️ Villages furthest behind (recognised/all households):
+digest-behind-village = • {$village}: {$recognised}/{$total} households, {$share}
 digest-waiting-title = ⏳ Waiting for verification over {$days} days: {$count}
 digest-waiting-item = • {$name} ({$village}): {$days} {$n ->
     [one] day
@@ -45,9 +60,10 @@ digest-hint-text = Other periods: type "/report day", "/report month" or "/repor
 
 ## Chart
 chart-title = Households recognised as Learning Family, {$year}
-chart-axis = Share of households recognised (%)
+chart-axis = Households recognised of all the village's households (%)
 chart-target = Target {$year}: {$target}
-chart-no-households = no households
+chart-bar = {$recognised}/{$total} households, {$share}
+chart-no-total = number of households not known ({$registered} registered in the bot)
 
 ## On-demand reports (/report)
 report-not-allowed = Sorry, reports are for the commune association's chair and administrators.
@@ -120,18 +136,33 @@ export-col-decision-number = Decision number
 export-col-decision-date = Decision date
 export-col-pack = Criteria pack
 export-col-pack-version = Version
-export-col-registered = Households registered
+export-col-households-total = Households
+export-col-registered = Registered in the bot
+export-col-registered-share = Share registered in the bot
 export-col-assessed = Assessed
 export-col-passing = Preliminarily passing
 export-col-verified = Verified
 export-col-recognised = Recognised
-export-col-share = Share recognised
+export-col-share = Share recognised (of all)
 export-col-target = Target {$year}
 export-col-missing = Still needed for {$year}
 export-total-row = Whole commune
 export-no-data = No assessments yet.
 export-no-target = not set
+export-no-total = not known
+export-note-no-total = No number of households yet for: {$villages}. Their shares and the commune's cannot be worked out; please ask the administrator to import the numbers of households.
 export-col-criterion-short = Criterion {$id}
+export-col-note = Note
+export-provisional-note = Note: in the criteria pack “{$pack}” ({$id}, version {$version}), {$what ->
+    [both] indicators {$indicators} and the pass mark are
+    [rule] the pass mark is
+   *[indicators] indicators {$indicators} are
+} provisional, not yet checked against the official text.
+export-row-provisional = {$what ->
+    [both] Provisional indicators and pass mark
+    [rule] Provisional pass mark
+   *[indicators] Provisional indicators
+}
 
 ## Yearly summary (due before 15/11)
 summary-sheet = Yearly report
@@ -142,7 +173,10 @@ summary-difficult-area = The commune is a difficult area: targets and pass thres
 summary-section-titles = I. RESULTS AGAINST TARGETS
 summary-section-villages = II. "LEARNING FAMILY" BY VILLAGE
 summary-col-title = Title
-summary-col-registered = Registered
+summary-col-total = Total
+summary-col-registered = Registered in the bot
+summary-col-village = Village
+summary-csv-commune = Whole commune
 summary-title-household = Learning Family (households)
 summary-title-clan = Learning Clan (clans)
 summary-title-village = Learning Community (villages)

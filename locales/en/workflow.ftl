@@ -82,6 +82,16 @@ done-reject = Recorded as not recognised.
 done-reopen = Reopened.
 ask-return-comment = Please say what needs changing (sent to whoever filled it in):
 ask-reject-comment = Please give the reason:
+ask-return-more-evidence = Or type 1 to choose "More evidence photos needed".
+return-more-evidence = More evidence photos needed
+return-more-evidence-note = More evidence photos are needed. Please send photos at the questions that say "You may send a photo as evidence".
+item-evidence-title = Evidence photos: {$count}, sent below.
+item-evidence-line = 📷 {$count ->
+    [one] 1 photo
+   *[other] {$count} photos
+} – Question {$number}: {$question}
+item-evidence-caption = Question {$number}: {$question}
+item-evidence-none = The form has no evidence photos yet.
 comment-required = A comment is needed (at least 3 characters).
 card-comment = Comment: {$comment}
 card-decision = Decision no. {$number} of {$date}
@@ -116,7 +126,7 @@ privacy-data-village = • Village: {$village}
 privacy-data-phone = • Phone: {$phone}
 privacy-data-assessment = • Assessment {$year}: {$status}
 privacy-data-footer = To delete it, type /delete.
-privacy-delete-confirm = Deleting removes your family's names, phone number and written answers; only anonymous statistics remain. Once deleted, it cannot be brought back. Are you sure?
+privacy-delete-confirm = Deleting removes your family's names, phone number, evidence photos and written answers; only anonymous statistics remain. Once deleted, it cannot be brought back. Are you sure?
 privacy-delete-yes = Delete my data
 privacy-delete-no = No, keep it
 privacy-deleted = Your family's data has been deleted. Thank you for taking part.

@@ -73,6 +73,7 @@ result-failed-indicator-below-min = Chỉ số {$target} được {$points} đi�
 result-failed-mandatory = Chỉ số {$target} là bắt buộc nhưng chưa đạt.
 result-failed-unanswered = Chỉ số {$target} chưa có câu trả lời.
 result-provisional = Lưu ý: bộ tiêu chí còn một số chỉ số tạm thời, chờ Hội Khuyến học ban hành bộ tiêu chí chính thức.
+result-provisional-rule = Lưu ý: mức điểm để đạt ({$threshold} điểm) là tạm thời, chưa đối chiếu với văn bản gốc.
 result-preliminary = Đây là kết quả sơ bộ, chờ cộng tác viên xác nhận.
 result-next-collaborator = Đây là kết quả sơ bộ. Phiếu đã vào mục “Phiếu chờ xác nhận”: khi đã kiểm tra lại, anh/chị chọn “Xác nhận” để gửi lên Hội Khuyến học xã.
 

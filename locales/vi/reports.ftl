@@ -7,21 +7,36 @@ digest-period-year = Năm {$year}, tính đến {$time} ngày {$date}
 digest-delta-note = Số trong ngoặc: tăng thêm trong kỳ.
 digest-section-household = 🏠 Gia đình học tập
 digest-section-clan = 👪 Dòng họ học tập
-digest-registered = Đăng ký: {$count}{$delta}
+digest-registered = Đăng ký trên bot: {$count}{$delta}
 digest-assessed = Đã đánh giá: {$count}{$delta}
 digest-passing = Đạt sơ bộ: {$count}{$delta}
 digest-verified = Đã xác nhận: {$count}{$delta}
 digest-recognised = Được công nhận: {$count}{$delta}
-digest-share = Tỷ lệ công nhận: {$share}
+digest-total-household = Tổng số hộ của xã: {$total}
+digest-total-clan = Tổng số dòng họ của xã: {$total}
+digest-share-household = Tỷ lệ công nhận: {$part}/{$total} hộ, {$share}
+digest-share-clan = Tỷ lệ công nhận: {$part}/{$total} dòng họ, {$share}
+digest-registration-household = Tỷ lệ đăng ký trên bot: {$part}/{$total} hộ, {$share}
+digest-registration-clan = Tỷ lệ đăng ký trên bot: {$part}/{$total} dòng họ, {$share}
+digest-share-unknown = Tỷ lệ công nhận của xã: chưa tính được
+digest-missing-households = • Chưa có số hộ của {$village}: {$registered} hộ đăng ký trên bot
+digest-missing-more = … và {$count} thôn khác
+digest-missing-clans = Chưa có số dòng họ của {$villages}.
+digest-target-unknown = Mục tiêu {$year}: {$target}, chưa tính được số còn thiếu
+digest-lead-by = 🎯 Mục tiêu đến {$year}: {$targets}
+digest-lead-year = 🎯 Mục tiêu năm {$year} của xã: {$targets}
+digest-lead-past = 🎯 Mục tiêu {$year} (đã qua): {$targets}
+digest-lead-household = {$target} hộ
+digest-lead-clan = {$target} dòng họ
+digest-lead-village = {$target} thôn
 digest-share-none = Tỷ lệ công nhận: chưa có số liệu
 digest-target-household = Mục tiêu {$year}: {$target}, còn thiếu {$missing} hộ
 digest-target-clan = Mục tiêu {$year}: {$target}, còn thiếu {$missing} dòng họ
 digest-target-met = Mục tiêu {$year}: {$target} ✅ đã đạt
 digest-no-targets = Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu.
 digest-no-clans = Chưa có dòng họ nào đăng ký.
-digest-behind-title = ⚠️ Thôn còn chậm (tỷ lệ hộ được công nhận):
-digest-behind-village = • {$village}: {$share} ({$recognised}/{$registered} hộ)
-digest-empty-villages = • Chưa có hộ đăng ký: {$villages}
+digest-behind-title = ⚠️ Thôn còn chậm (hộ được công nhận/tổng số hộ):
+digest-behind-village = • {$village}: {$recognised}/{$total} hộ, {$share}
 digest-waiting-title = ⏳ Chờ xác nhận quá {$days} ngày: {$count} phiếu
 digest-waiting-item = • {$name} ({$village}): {$days} ngày
 digest-waiting-more = … và {$count} phiếu khác
@@ -36,9 +51,10 @@ digest-hint-text = Xem theo kỳ khác: gõ “/baocao ngày”, “/baocao thá
 
 ## Biểu đồ
 chart-title = Hộ được công nhận “Gia đình học tập” năm {$year}
-chart-axis = Tỷ lệ hộ được công nhận (%)
+chart-axis = Hộ được công nhận trên tổng số hộ của thôn (%)
 chart-target = Mục tiêu {$year}: {$target}
-chart-no-households = chưa có hộ
+chart-bar = {$recognised}/{$total} hộ, {$share}
+chart-no-total = chưa có số hộ ({$registered} hộ đăng ký trên bot)
 
 ## Báo cáo theo yêu cầu (/baocao)
 report-not-allowed = Dạ, báo cáo chỉ dành cho Chủ tịch Hội Khuyến học xã và quản trị viên.
@@ -105,18 +121,33 @@ export-col-decision-number = Số quyết định
 export-col-decision-date = Ngày quyết định
 export-col-pack = Bộ tiêu chí
 export-col-pack-version = Phiên bản
-export-col-registered = Số hộ đăng ký
+export-col-households-total = Tổng số hộ
+export-col-registered = Đăng ký trên bot
+export-col-registered-share = Tỷ lệ đăng ký trên bot
 export-col-assessed = Đã đánh giá
 export-col-passing = Đạt sơ bộ
 export-col-verified = Đã xác nhận
 export-col-recognised = Được công nhận
-export-col-share = Tỷ lệ công nhận
+export-col-share = Tỷ lệ công nhận (trên tổng số)
 export-col-target = Mục tiêu {$year}
 export-col-missing = Còn thiếu để đạt mục tiêu {$year}
 export-total-row = Toàn xã
 export-no-data = Chưa có phiếu nào.
 export-no-target = chưa đặt
+export-no-total = chưa có
+export-note-no-total = Chưa có số hộ của: {$villages}. Tỷ lệ của các thôn này và của toàn xã chưa tính được; vui lòng nhờ quản trị viên nhập số hộ.
 export-col-criterion-short = Tiêu chí {$id}
+export-col-note = Ghi chú
+export-provisional-note = Lưu ý: bộ tiêu chí “{$pack}” ({$id}, phiên bản {$version}) có {$what ->
+    [both] chỉ số {$indicators} và mức điểm để đạt
+    [rule] mức điểm để đạt
+   *[indicators] chỉ số {$indicators}
+} còn tạm thời, chưa đối chiếu với văn bản gốc.
+export-row-provisional = {$what ->
+    [both] Chỉ số và mức điểm để đạt còn tạm thời
+    [rule] Mức điểm để đạt còn tạm thời
+   *[indicators] Có chỉ số còn tạm thời
+}
 
 ## Báo cáo tổng hợp năm (trước 15/11)
 summary-sheet = Báo cáo năm
@@ -127,7 +158,10 @@ summary-difficult-area = Xã thuộc vùng khó khăn: mục tiêu và ngưỡng
 summary-section-titles = I. KẾT QUẢ SO VỚI MỤC TIÊU
 summary-section-villages = II. “GIA ĐÌNH HỌC TẬP” THEO THÔN
 summary-col-title = Danh hiệu
-summary-col-registered = Số đăng ký
+summary-col-total = Tổng số
+summary-col-registered = Đăng ký trên bot
+summary-col-village = Thôn
+summary-csv-commune = Toàn xã
 summary-title-household = Gia đình học tập (hộ)
 summary-title-clan = Dòng họ học tập (dòng họ)
 summary-title-village = Cộng đồng học tập (thôn)

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from storage.media import PhotoFiles
 from storage.memory.assessments import MemoryAssessments
 from storage.memory.chats import MemoryChats
 from storage.memory.data import Data, Tx
@@ -32,8 +33,8 @@ __all__ = ["MemoryDatabase", "MemoryUnitOfWork"]
 class MemoryUnitOfWork:
     """Every in-memory repository of one transaction."""
 
-    def __init__(self, data: Data, now: datetime) -> None:
-        self._tx = tx = Tx(data, now)
+    def __init__(self, data: Data, now: datetime, files: PhotoFiles | None = None) -> None:
+        self._tx = tx = Tx(data, now, files)
         self.chats = MemoryChats(tx)
         self.people = MemoryPeople(tx)
         self.places = MemoryPlaces(tx)
@@ -55,15 +56,16 @@ class MemoryUnitOfWork:
 class MemoryDatabase:
     """`async with MemoryDatabase().unit_of_work(now) as uow:`, like `storage.db.Database`."""
 
-    def __init__(self) -> None:
+    def __init__(self, photos: PhotoFiles | None = None) -> None:
         self.data = Data()
+        self.photos = photos
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def unit_of_work(self, now: datetime) -> AsyncIterator[MemoryUnitOfWork]:
         async with self._lock:
             working = copy.deepcopy(self.data)
-            yield MemoryUnitOfWork(working, now)
+            yield MemoryUnitOfWork(working, now, self.photos)
             self.data = working  # reached only when the block did not raise
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.domain import Assessment, AssessmentStatus, SubjectKind
 from conversations.packs import AnswerValue, TitleKind
-from storage.assessments import LogEntry
+from storage.assessments import EvidencePhoto, LogEntry
 from storage.memory.data import Data, MemoryRepository, Row, insert, json_copy, model, models
 
 # The columns a form gets as it is scored, verified and recognised.
@@ -197,7 +197,7 @@ class MemoryAssessments(MemoryRepository):
     async def add_evidence(
         self, assessment_id: int, question: str, channel: str, file_ref: str
     ) -> None:
-        insert(
+        row = insert(
             self.data.evidence,
             {
                 "assessment_id": assessment_id,
@@ -207,6 +207,18 @@ class MemoryAssessments(MemoryRepository):
                 "created_at": self.now,
             },
         )
+        insert(
+            self.data.stored_photos,
+            {"evidence_id": row["id"], "name": None, "attempts": 0, "next_at": self.now},
+        )
+
+    async def evidence(self, assessment_id: int) -> list[EvidencePhoto]:
+        stored = {p["evidence_id"]: p["name"] for p in self.data.stored_photos.values()}
+        return [
+            EvidencePhoto(e["question"], e["channel"], e["file_ref"], stored.get(evidence_id))
+            for evidence_id, e in sorted(self.data.evidence.items())
+            if e["assessment_id"] == assessment_id
+        ]
 
     async def evidence_count(self, assessment_id: int) -> int:
         return sum(e["assessment_id"] == assessment_id for e in self.data.evidence.values())

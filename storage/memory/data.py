@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from storage.media import PhotoFiles
+
 Row = dict[str, Any]
 Table = dict[int, Row]
 M = TypeVar("M", bound=BaseModel)
@@ -31,6 +33,7 @@ class Data:
     assessments: Table = field(default_factory=dict)
     log: Table = field(default_factory=dict)
     evidence: Table = field(default_factory=dict)
+    stored_photos: Table = field(default_factory=dict)
     chat_states: Table = field(default_factory=dict)
     processed_updates: set[tuple[str, str]] = field(default_factory=set)
     invites: Table = field(default_factory=dict)
@@ -42,9 +45,11 @@ class Tx:
     """What the repositories of one memory unit of work share: its copy of the data and the
     clock reading its writes record."""
 
-    def __init__(self, data: Data, now: datetime) -> None:
+    def __init__(self, data: Data, now: datetime, files: PhotoFiles | None = None) -> None:
         self.data = data
         self.now = now
+        # The photo store whose files /xoa deletes with their rows.
+        self.files = files
 
 
 class MemoryRepository:

@@ -126,7 +126,7 @@ class MemoryHouseholds(MemoryRepository):
         return [g for g in groups.values() if len(g[2]) > 1]
 
     async def forget(self, household_id: int, text_questions: Sequence[str]) -> None:
-        forget_household(self.data, self.now, household_id, text_questions)
+        forget_household(self.data, self.now, household_id, text_questions, self.tx.files)
 
     # --- clans ---
 

@@ -7,13 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from storage.media import PhotoFiles
 from storage.memory.assessments import log
 from storage.memory.data import Data
 from storage.privacy import DELIVERED, KEPT_STATE, _strings, _usable, _words
 
 
 def forget_household(
-    data: Data, now: datetime, household_id: int, text_questions: Sequence[str]
+    data: Data,
+    now: datetime,
+    household_id: int,
+    text_questions: Sequence[str],
+    files: PhotoFiles | None = None,
 ) -> None:
     group = _merge_group(data, household_id)
     households = [data.households[i] for i in sorted(group)]
@@ -23,7 +28,7 @@ def forget_household(
     names: set[str] = {h["head_name"] for h in households} | {p["name"] for p in people}
     names |= {h["phone"] or "" for h in households} | {p["phone"] or "" for p in people}
     names |= {i["display_name"] or "" for i in identities}
-    secrets = names | _forget_assessments(data, now, group, set(text_questions))
+    secrets = names | _forget_assessments(data, now, group, set(text_questions), files)
 
     _forget_outbox(data, group, person_ids, _usable(names))
     commune_id = data.villages[households[0]["village_id"]]["commune_id"]
@@ -62,7 +67,11 @@ def _merge_group(data: Data, household_id: int) -> set[int]:
 
 
 def _forget_assessments(
-    data: Data, now: datetime, group: set[int], text_questions: set[str]
+    data: Data,
+    now: datetime,
+    group: set[int],
+    text_questions: set[str],
+    files: PhotoFiles | None = None,
 ) -> set[str]:
     removed: set[str] = set()
     for assessment_id, a in sorted(data.assessments.items()):
@@ -91,6 +100,10 @@ def _forget_assessments(
         photos = [i for i, e in data.evidence.items() if e["assessment_id"] == assessment_id]
         for evidence_id in photos:
             removed.add(data.evidence.pop(evidence_id)["file_ref"])
+        copies = [i for i, p in data.stored_photos.items() if p["evidence_id"] in photos]
+        names = [data.stored_photos.pop(i)["name"] for i in copies]
+        if files is not None:
+            files.delete(name for name in names if name is not None)
         log(
             data,
             {

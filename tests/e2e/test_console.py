@@ -112,7 +112,7 @@ def test_piped_chat_runs_a_whole_assessment_and_stores_it(tmp_path: Path) -> Non
     [assessment] = stored(tmp_path)
     assert assessment["status"] == "submitted"
     assert (assessment["total"], assessment["passed"]) == (100, 1)
-    assert (assessment["pack_id"], assessment["pack_version"]) == ("gdht-448", "2015.1")
+    assert (assessment["pack_id"], assessment["pack_version"]) == ("gdht-448", "2015.2")
     assert assessment["answers"] == EXPECTED_ANSWERS
     assert len(assessment["answer_log"]) == len(HOUSEHOLD_ANSWERS)
 

@@ -4,6 +4,8 @@ database names it afterwards, not even the first name Telegram shows."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from storage.db import Database
@@ -36,9 +38,10 @@ async def answer(tg: TelegramDouble, seen: int, expect: str, sent: str) -> str:
 
 
 async def test_xoa_on_telegram_leaves_no_name_photo_or_profile_name(
-    telegram_bot: StartTelegram, tg: TelegramDouble, bot_database: BotDatabase
+    telegram_bot: StartTelegram, tg: TelegramDouble, bot_database: BotDatabase, tmp_path: Path
 ) -> None:
-    await telegram_bot("polling")
+    evidence = tmp_path / "evidence"
+    await telegram_bot("polling", EVIDENCE_DIR=str(evidence), PHOTO_FETCH_POLL_SECONDS="0.2")
     await say(tg, f"/start {bot_database.invite('household')}", "đồng ý")
     await say(tg, "1", "họ và tên chủ hộ")
     await say(tg, NAME, "đúng không")
@@ -60,10 +63,15 @@ async def test_xoa_on_telegram_leaves_no_name_photo_or_profile_name(
             "households",
             "evidence",
         }
+        # The running bot copies the photo into its photo store (getFile), beside the chat.
+        await tg.wait_for(lambda: len(list(evidence.glob("*.jpg"))) == 1, timeout=30)
+        [copy] = evidence.glob("*.jpg")
+        assert copy.read_bytes() == tg.file_bytes(photo)
         await say(tg, "/xoa", "chắc chắn muốn xóa")
         await say(tg, "1", "đã xóa dữ liệu")
         await say(tg, "xin chào", "chưa được mời")
         assert await find_anywhere(db, [NAME, FIRST_NAME, photo]) == []
+        assert list(evidence.iterdir()) == []  # the copy went with the rows
     finally:
         await db.dispose()
     assert bot_database.query("SELECT status, total FROM assessments") == [

@@ -110,7 +110,7 @@ async def test_household_registers_and_assesses_itself_by_typing(
     review = await lan.say("co", "“gửi”")
     assert "Dạ, vui lòng xem lại các câu trả lời:" in review[-1]
     again = await lan.say("xem lai", "“gửi”")
-    assert "9. Người lớn từ 15 đến 60 tuổi" in again[-1]
+    assert "9. Người lớn từ 19 đến 60 tuổi" in again[-1]
     assert "— Không" in again[-1]
     # From the review: change answer 8, then back to the review.
     edit = await lan.say("8", "Câu 6/")

@@ -377,7 +377,7 @@ def test_pack_export_then_import(cli: Any, tmp_path: Path, repo_root: Path) -> N
     target = tmp_path / "gdht.yaml"
     code, out, err = cli("pack", "import", str(xlsx), "--output", str(target))
     assert code == 0, err
-    assert "OK (gdht-448@2015.1" in out
+    assert "OK (gdht-448@2015.2" in out
     assert cli("pack", "validate", str(target))[0] == 0
 
     broken = tmp_path / "broken.xlsx"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bot.bootstrap import App
 from bot.demo import ensure_demo
+from bot.flows.options import OPTIONS_PER_PAGE
 from bot.rendering import Reply
-from bot.service import OPTIONS_PER_PAGE
 from storage.uow import UnitOfWork
 from tests.support.chat import Chat
 

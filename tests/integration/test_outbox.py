@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.bootstrap import App
-from bot.delivery import RetryLater, Unreachable
+from bot.outbox.delivery import RetryLater, Unreachable
+from bot.outbox.scheduler import ReportScheduler
+from bot.outbox.worker import OutboxWorker
 from bot.rendering import Reply
-from bot.reports.scheduler import ReportScheduler
 from bot.reports.service import Reports
-from bot.reports.worker import OutboxWorker
 from storage.db import Database
 from storage.outbox import OutboxItem
 from storage.tables import ChannelIdentityRow, OutboxRow
@@ -476,9 +476,8 @@ async def test_service_notices_go_through_the_outbox_once_per_chat(
 ) -> None:
     """`queue_pushes` is the chat service's push sink: a notice queued in the service's
     transaction, twice by mistake, reaches each of the person's chats once."""
+    from bot.notices import Push, queue_pushes
     from bot.rendering import Button
-    from bot.reports.notices import queue_pushes
-    from bot.service import Push
 
     seeded = await seed(app.db)
     reply = Reply("Dạ, phiếu của hộ Lê Văn Sáu đã được xác nhận.", ((Button("Xem", "m:x"),),))

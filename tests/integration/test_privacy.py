@@ -4,12 +4,16 @@ On SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select, update
 
 from bot.bootstrap import App
 from bot.demo import ensure_demo
-from bot.service import Inbound, InboundKind
+from bot.inbound import Inbound, InboundKind
+from bot.photos import PhotoFetcher
 from storage.db import Database, downgrade, upgrade
+from storage.media import PhotoFiles
 from storage.tables import (
     AssessmentLogRow,
     AssessmentRow,
@@ -18,6 +22,7 @@ from storage.tables import (
     HouseholdRow,
     OutboxRow,
     PersonRow,
+    StoredPhotoRow,
 )
 from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
@@ -81,8 +86,10 @@ async def _count(app: App, table: type) -> int:
 
 
 async def test_deleting_a_household_leaves_no_personal_data_in_any_table(
-    app: App, clock: FakeClock
+    app: App, clock: FakeClock, tmp_path: Path
 ) -> None:
+    # The photo store: the evidence photos' copies, deleted with the rows.
+    photos = app.db.photos = PhotoFiles(tmp_path / "evidence")
     demo = await ensure_demo(app.db)
     app.service.push_channels = frozenset({"console"})  # notices go through the outbox
     collaborator = Chat(app, "col-1")
@@ -125,6 +132,12 @@ async def test_deleting_a_household_leaves_no_personal_data_in_any_table(
     await collaborator.say("/start")
     assert "Hà " in await collaborator.choose("Phiếu chờ xác nhận")
 
+    async def download(ref: str) -> bytes:
+        return b"\xff\xd8\xff" + ref.encode()
+
+    assert await PhotoFetcher(app.db, {"console": download}, clock).run_once() == 1
+    assert len(photos.names()) == 1 and await _count(app, StoredPhotoRow) == 1
+
     found = await find_anywhere(app.db, SECRETS)
     assert {table for table, _, _ in found} >= {
         "households",
@@ -145,6 +158,9 @@ async def test_deleting_a_household_leaves_no_personal_data_in_any_table(
 
     assert await column_count(app.db) > 100  # every column of every table was searched
     assert await find_anywhere(app.db, SECRETS) == []
+    # The photo store holds no copy any more, and no row names one.
+    assert photos.names() == set() and list(photos.directory.iterdir()) == []
+    assert await _count(app, StoredPhotoRow) == 0
 
     # What stays is anonymous: the household counted in its village, its scored and submitted
     # assessment with the choices and numbers, the history of status changes, the pushes.
@@ -243,7 +259,17 @@ async def test_migration_0005_forgets_what_earlier_deletions_left_behind(
                 session={"answers": {}, "evidence": {"school_results": [PHOTO]}},
                 created_by=person.id,
             )
-            await uow.assessments.add_evidence(assessment.id, "school_results", "telegram", PHOTO)
+            # Written as the schema of 0004 held it (today's add_evidence also fills the
+            # photo store of 0007).
+            session.add(
+                EvidenceRow(
+                    assessment_id=assessment.id,
+                    question="school_results",
+                    channel="telegram",
+                    file_ref=PHOTO,
+                    created_at=clock(),
+                )
+            )
             await uow.assessments.set_status(
                 assessment.id, "returned", actor_id=None, note=f"Gọi {PHONE}", comment=PHONE
             )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.demo import DemoCommune, ensure_demo
-from bot.service import Push
+from bot.notices import Push
 from storage.tables import AssessmentRow
 from storage.uow import UnitOfWork
 from tests.conftest import FakeClock

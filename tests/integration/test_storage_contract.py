@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conversations.domain import Assessment, AssessmentStatus, ChannelIdentity, Household, Person
-from storage.assessments import LogEntry
+from storage.assessments import EvidencePhoto, LogEntry
 from storage.db import Database
 from storage.places import PlaceError
 from storage.ports import ChatUnitOfWork, UnitsOfWork
@@ -375,9 +375,9 @@ async def test_forgetting_a_household_removes_every_copy_of_what_names_it(
             await uow.chats.bind(identity.id, collaborator.id)
         for chat in ("h1", "c1", "c2"):
             await uow.chats.state("telegram", chat)  # a chat's state is saved once it is read
-        await uow.chats.save_state("telegram", "h1", {"screen": "assessment", "lang": "en", "n": 7})
+        await uow.chats.save_state("telegram", "h1", {"screen": "assessment", "n": 7})
         await uow.chats.save_state(
-            "telegram", "c1", {"screen": "review", "lang": "vi", "n": 4, "labels": ["Lê Thị Mai"]}
+            "telegram", "c1", {"screen": "review", "n": 4, "labels": ["Lê Thị Mai"]}
         )
         await uow.chats.save_state("telegram", "c2", {"screen": "menu", "n": 2})
 
@@ -418,8 +418,8 @@ async def test_forgetting_a_household_removes_every_copy_of_what_names_it(
         assert await uow.chats.identities_of(person.id) == []
         assert (await uow.chats.identity("telegram", "hu", "h1")).person_id is None
         # Its own chat and the screen naming it start again; others are left alone.
-        assert await uow.chats.state("telegram", "h1") == {"lang": "en", "n": 7}
-        assert await uow.chats.state("telegram", "c1") == {"lang": "vi", "n": 4}
+        assert await uow.chats.state("telegram", "h1") == {"n": 7}
+        assert await uow.chats.state("telegram", "c1") == {"n": 4}
         assert await uow.chats.state("telegram", "c2") == {"screen": "menu", "n": 2}
 
         kept = await uow.assessments.get(form.id)
@@ -444,6 +444,28 @@ async def test_forgetting_a_household_removes_every_copy_of_what_names_it(
         assert pushes[about].payload == {"channel": "telegram"}  # type: ignore[index]
         assert pushes[unrelated].payload["text"] == "Lê Thị Maia đã gửi"  # type: ignore[index]
         assert await uow.outbox.counts() == {"cancelled": 2, "pending": 1}
+
+
+async def test_evidence_photos_are_listed_in_order_and_forgotten(units: UnitsOfWork) -> None:
+    async with units(NOW) as uow:
+        commune_id, village_id = await _place(uow)
+        household = await uow.households.add(village_id, "Phạm Văn Hòa")
+        form = await _assessment(uow, household, commune_id)
+        other = await _assessment(uow, household, commune_id, year=2025)
+        await uow.assessments.add_evidence(form.id, "books", "telegram", "file-b")
+        await uow.assessments.add_evidence(form.id, "school", "zalo", "https://zalo/a.jpg")
+        await uow.assessments.add_evidence(other.id, "books", "telegram", "file-old")
+    async with units(NOW) as uow:
+        # Not copied into the photo store yet: no stored name.
+        assert await uow.assessments.evidence(form.id) == [
+            EvidencePhoto("books", "telegram", "file-b", None),
+            EvidencePhoto("school", "zalo", "https://zalo/a.jpg", None),
+        ]
+        assert [p.file_ref for p in await uow.assessments.evidence(other.id)] == ["file-old"]
+        await uow.households.forget(household.id, [])
+    async with units(NOW) as uow:
+        assert await uow.assessments.evidence(form.id) == []
+        assert await uow.assessments.evidence(other.id) == []
 
 
 async def test_invites_are_used_up_and_guesses_counted(units: UnitsOfWork) -> None:
@@ -575,3 +597,37 @@ async def test_outbox_claims_once_and_schedules_round_trip(db: Database) -> None
         assert not await uow.outbox.sent(first, "someone else", NOW)
         assert await uow.outbox.sent(first, owner, NOW)
         assert await uow.outbox.counts() == {"sent": 1}
+
+
+async def test_photos_are_claimed_once_stored_or_tried_again(db: Database) -> None:
+    async with db.unit_of_work(NOW) as uow:
+        commune_id, village_id = await _place(uow)
+        household = await uow.households.add(village_id, "Phạm Văn Hòa")
+        form = await _assessment(uow, household, commune_id)
+        await uow.assessments.add_evidence(form.id, "books", "telegram", "file-1")
+        await uow.assessments.add_evidence(form.id, "books", "telegram", "file-2")
+        await uow.assessments.add_evidence(form.id, "books", "zalo", "https://zalo/x.jpg")
+    later = NOW + timedelta(minutes=10)
+    async with db.unit_of_work(NOW) as uow:
+        due = await uow.photos.due(["telegram"], max_attempts=3)
+        assert [p.file_ref for p in due] == ["file-1", "file-2"]
+        assert await uow.photos.claim(due[0], later)
+        assert not await uow.photos.claim(due[0], later)  # taken: nobody else fetches it
+        assert await uow.photos.claim(due[1], later)
+    async with db.unit_of_work(NOW) as uow:
+        assert await uow.photos.due(["telegram"], max_attempts=3) == []  # both under lease
+        assert await uow.photos.stored(due[0].id, "stored-name-aaaaaaaaaaaaaa.jpg", 10)
+        await uow.photos.failed(due[1].id, "TelegramServerError: 502", NOW + timedelta(minutes=1))
+    async with db.unit_of_work(NOW + timedelta(minutes=2)) as uow:
+        [again] = await uow.photos.due(["telegram"], max_attempts=3)
+        assert (again.file_ref, again.attempts) == ("file-2", 1)
+        assert await uow.photos.names() == {"stored-name-aaaaaaaaaaaaaa.jpg"}
+        stored = {p.file_ref: p.stored for p in await uow.assessments.evidence(form.id)}
+        assert stored == {
+            "file-1": "stored-name-aaaaaaaaaaaaaa.jpg",
+            "file-2": None,
+            "https://zalo/x.jpg": None,
+        }
+        # Given up: never due again.
+        await uow.photos.failed(again.id, "too big", None)
+        assert await uow.photos.due(["telegram"], max_attempts=3) == []

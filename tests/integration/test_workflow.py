@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.demo import ensure_demo
-from bot.service import Inbound, Push
+from bot.inbound import Inbound
+from bot.notices import Push
 from storage.tables import AssessmentLogRow, AssessmentRow, ChannelIdentityRow, HouseholdRow
 from storage.uow import UnitOfWork
 from tests.support.answers import FULL_ANSWERS

@@ -16,9 +16,9 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.bootstrap import StoredChats, build_app, utc_now, zalo_runner
-from bot.delivery import RetryLater, Unreachable
 from bot.demo import ensure_demo
 from bot.i18n import Translator
+from bot.outbox.delivery import RetryLater, Unreachable
 from bot.rendering import Reply
 from bot.settings import PROJECT_ROOT, Settings
 from bot.zalo.channel import ZaloChannel, ZaloLimits
@@ -56,7 +56,7 @@ def make_channel(
     db: Database | None = None,
     media: MediaStore | None = None,
 ) -> ZaloChannel:
-    chats = StoredChats(db) if db is not None else None
+    chats = StoredChats(db.unit_of_work) if db is not None else None
     return ZaloChannel(client, translator, chats=chats, limits=ZaloLimits(), media=media)
 
 
@@ -204,7 +204,7 @@ async def test_an_unreadable_answer_from_zalo_is_not_resent(
 ) -> None:
     """Zalo carried out sendMessage but answered something unreadable: the message is not sent
     again; a person's other messages follow, a push says the delivery is unknown."""
-    from bot.delivery import DeliveryUnknown
+    from bot.outbox.delivery import DeliveryUnknown
 
     zalo.inject("sendMessage", "garbage")
     channel = make_channel(client, translator)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.bootstrap import App
+from bot.inbound import Inbound, InboundKind
 from bot.rendering import Reply
-from bot.service import Inbound, InboundKind
 
 
 class Chat:

@@ -938,6 +938,7 @@ class TelegramDouble:
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendMediaGroup": self._send_media_group,
             "editMessageText": self._edit_message_text,
             "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -2275,6 +2276,50 @@ class TelegramDouble:
 
     async def _send_photo(self, call: _Call) -> Any:
         return await self._send_media(call, "photo")
+
+    async def _send_media_group(self, call: _Call) -> Any:
+        """An album: 2-10 photos (by file id, HTTP URL or attach://), each with its caption;
+        recorded as one photo message each, sharing a media_group_id, as Telegram shows it."""
+        p = call.params
+        chat = self._target_chat(call)
+        items = p.get("media")
+        if not isinstance(items, list) or not 2 <= len(items) <= 10:
+            raise _bad("media must include 2-10 items")
+        if p.get("reply_markup") is not None:
+            raise _bad("sendMediaGroup takes no reply_markup")
+        group_id = str(next(self._file_seq) + 10**12)
+        stored_items: list[tuple[StoredFile, JsonDict]] = []
+        for item in items:
+            if not isinstance(item, dict) or item.get("type") != "photo":
+                raise _bad("wrong type of the media: only photos are modelled in albums")
+            one = _Call(call.method, {"photo": item.get("media")}, call.files)
+            stored_items.append((self._input_file(one, "photo", "photo"), item))
+        results: list[JsonDict] = []
+        for stored, item in stored_items:
+            caption, entities = self._caption_content(item)
+            width, height = _image_size(stored.data) if stored.data else (640, 480)
+            size = {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": stored.size,
+            }
+            sent = SentMessage(
+                chat_id=chat.id,
+                message_id=chat.take_message_id(),
+                kind="photo",
+                date=int(time.time()),
+                caption=caption,
+                raw_text=item.get("caption") or None,
+                parse_mode=item.get("parse_mode") or None,
+                entities=entities,
+                file=stored,
+                media={"photo": [size], "media_group_id": group_id},
+                params={**dict(p), "media": [item]},
+            )
+            results.append(self._record_sent(chat, sent))
+        return results
 
     async def _send_document(self, call: _Call) -> Any:
         return await self._send_media(call, "document")

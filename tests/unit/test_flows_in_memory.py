@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import Translator
+from bot.inbound import Inbound
+from bot.notices import queue_pushes
 from bot.packs import PackLibrary
 from bot.rendering import Reply
-from bot.reports.notices import queue_pushes
-from bot.service import ChatService, Inbound
+from bot.service import ChatService
 from storage.memory import MemoryDatabase
 from tests.support.answers import FULL_ANSWERS
 

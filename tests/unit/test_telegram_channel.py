@@ -13,8 +13,8 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, Teleg
 from sqlalchemy import select
 
 from bot.bootstrap import StoredChats
-from bot.delivery import RetryLater, Unreachable
 from bot.i18n import Translator
+from bot.outbox.delivery import RetryLater, Unreachable
 from bot.rendering import Button, Reply
 from bot.settings import PROJECT_ROOT
 from bot.telegram.sender import TelegramChannel, TelegramLimits, translate_errors
@@ -248,7 +248,7 @@ async def test_a_blocked_chat_is_unreachable_and_flagged(
         uow = UnitOfWork(session, FakeClock()())
         await uow.chats.identity("telegram", "777", "777")
         await uow.chats.identity("telegram", "778", "778")
-    channel = TelegramChannel(bot, translator, chats=StoredChats(db), limits=fast())
+    channel = TelegramChannel(bot, translator, chats=StoredChats(db.unit_of_work), limits=fast())
     tg.block_chat(777)
 
     with pytest.raises(Unreachable):

@@ -15,8 +15,8 @@ from aiogram import Bot
 from bot.answering import Answering
 from bot.bootstrap import StoredChats
 from bot.i18n import Translator
+from bot.inbound import Inbound
 from bot.rendering import Button, Reply
-from bot.service import Inbound
 from bot.settings import PROJECT_ROOT
 from bot.telegram.handlers import ALLOWED_UPDATES, TelegramBridge
 from bot.telegram.polling import Poller
@@ -67,7 +67,7 @@ async def running(
 ) -> AsyncIterator[TelegramChannel]:
     bot: Bot = tg.make_bot()
     limits = TelegramLimits(1000, 1000, push_per_second=1000, chat_burst=100)
-    chats = StoredChats(db) if db is not None else None
+    chats = StoredChats(db.unit_of_work) if db is not None else None
     channel = TelegramChannel(bot, translator, chats=chats, limits=limits)
     bridge = TelegramBridge(Answering(service, channel.chats, apology="telegram-error"), channel)
     poller = Poller(bot, make_dispatcher(bridge), allowed_updates=ALLOWED_UPDATES, timeout=1)

@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.delivery import RetryLater, Unreachable
 from bot.i18n import LOCALES, Translator
+from bot.outbox.delivery import RetryLater, Unreachable
 from bot.rendering import Button, Reply
 from bot.settings import PROJECT_ROOT
 from bot.zalo.channel import ZaloChannel, ZaloLimits, translate_error
@@ -304,8 +304,9 @@ def test_every_zalo_message_exists_in_every_locale(translator: Translator) -> No
             "zalo-error",
             "zalo-photo-unavailable",
             "zalo-document-unavailable",
+            "zalo-evidence-unavailable",
         }
     )
     for lang in LOCALES:
         for message_id in ids[lang]:
-            assert translator(lang, message_id, filename="a.xlsx").strip()
+            assert translator(lang, message_id, filename="a.xlsx", count=2).strip()

@@ -12,8 +12,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.answering import Answering
 from bot.i18n import Translator
+from bot.inbound import Inbound
 from bot.rendering import Reply
-from bot.service import Inbound
 from bot.settings import PROJECT_ROOT
 from bot.zalo.bridge import ZaloBridge
 from bot.zalo.channel import ZaloChannel, ZaloLimits
