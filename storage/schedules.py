@@ -1,5 +1,6 @@
-"""When digests and reminders go out: each commune's digest schedule, and the collaborators'
-idle drafts with the reminders already queued about them."""
+"""When digests and reminders go out: each commune's digest schedule, the collaborators' and
+households' idle drafts with the reminders already queued about them, and the households the
+study-promotion month is announced to."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select, update
 
 from storage import tables as t
 from storage.progress import named, opt_utc
@@ -99,6 +100,62 @@ class ScheduleRepository(Repository):
         return [
             IdleDraft(int(x[0]), int(x[1]), int(x[2]), int(x[3] or 0), opt_utc(x[4])) for x in rows
         ]
+
+    async def idle_household_drafts(self, idle_before: datetime) -> list[IdleDraft]:
+        """Households' own drafts untouched since `idle_before` and not reminded since they were
+        last touched: one reminder per idle spell (touching the draft starts a new one)."""
+        a, r, h = t.assessments.c, t.draft_reminders.c, t.households.c
+        counts = (
+            select(
+                r.assessment_id.label("assessment_id"),
+                func.count().label("n"),
+                func.max(r.created_at).label("last_at"),
+            )
+            .group_by(r.assessment_id)
+            .subquery()
+        )
+        rows = await self.sql.all(
+            select(a.id, a.created_by, a.commune_id, counts.c.n, counts.c.last_at)
+            .select_from(t.assessments)
+            .join(t.people, t.people.c.id == a.created_by)
+            .join(t.households, h.id == a.household_id)
+            .outerjoin(counts, counts.c.assessment_id == a.id)
+            .where(
+                a.status == "draft",
+                a.updated_at < idle_before,
+                t.people.c.role == "household",
+                t.people.c.disabled.is_(False),
+                h.deleted_at.is_(None),
+                or_(counts.c.last_at.is_(None), counts.c.last_at < a.updated_at),
+            )
+            .order_by(a.id)
+        )
+        return [
+            IdleDraft(int(x[0]), int(x[1]), int(x[2]), int(x[3] or 0), opt_utc(x[4])) for x in rows
+        ]
+
+    async def set_announce_study_month(self, commune_id: int, on: bool) -> None:
+        await self.sql.execute(
+            update(t.communes).where(t.communes.c.id == commune_id).values(announce_study_month=on)
+        )
+
+    async def study_month_recipients(self) -> list[tuple[int, int]]:
+        """(person id, commune id) of the registered households of the communes that announce
+        the study-promotion month: live household accounts with a household not deleted."""
+        p, h = t.people.c, t.households.c
+        live = exists().where(h.person_id == p.id, h.deleted_at.is_(None))
+        rows = await self.sql.all(
+            select(p.id, p.commune_id)
+            .join(t.communes, t.communes.c.id == p.commune_id)
+            .where(
+                p.role == "household",
+                p.disabled.is_(False),
+                t.communes.c.announce_study_month.is_(True),
+                live,
+            )
+            .order_by(p.id)
+        )
+        return [(int(x[0]), int(x[1])) for x in rows]
 
     async def record_draft_reminders(self, outbox_id: int, drafts: Sequence[IdleDraft]) -> None:
         for draft in drafts:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -83,6 +84,10 @@ class CommuneRow(Base):
     difficult_area: Mapped[bool] = mapped_column(Boolean, default=False)
     # How many villages the commune has (units import); NULL: not known yet.
     villages_total: Mapped[int | None] = mapped_column(Integer)
+    # The study-promotion month (10/8–10/9) is announced to its registered households
+    # (`hoctap units announce`). A server default only: code written before migration 0008
+    # (its tests run on older schemas) inserts communes without it.
+    announce_study_month: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class VillageRow(Base):

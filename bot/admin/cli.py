@@ -1,4 +1,5 @@
-"""Administrator commands: `hoctap units|targets|users …` and `hoctap pack import|export`.
+"""Administrator commands: `hoctap units|targets|users …` and `hoctap pack import|export`;
+`units announce` opts a commune in to the study-promotion month announcement.
 
 Targets (domain.md §4). `targets defaults` writes the national programme's shares (Quyết định
 387/QĐ-TTg, echoed by the commune plan): households 70% by 2025 and 80% by 2030, clans and
@@ -87,6 +88,18 @@ async def units_import(app: App, args: argparse.Namespace) -> int:
     for row in report.bad:
         print(f"{args.file}: {row}", file=sys.stderr)
     return 1 if report.bad else 0
+
+
+async def units_announce(app: App, args: argparse.Namespace) -> int:
+    """Whether the study-promotion month (10/8–10/9) is announced to the commune's registered
+    households, on 10/8 once a year (bot/outbox/scheduler.py)."""
+    on = args.state == "on"
+    async with app.db.unit_of_work(utc_now()) as uow:
+        commune, province = await find_commune(uow, args.commune, args.province)
+        await uow.schedules.set_announce_study_month(commune.id, on)
+    state = "announced on 10/8 to its households" if on else "not announced"
+    print(f"{_place(commune, province)}: study-promotion month {state}")
+    return 0
 
 
 # --- targets --------------------------------------------------------------------------------
@@ -307,6 +320,15 @@ def register(sub: Any, with_app: WithApp) -> None:
         help="columns: province, commune, village, difficult_area (có/không, blank), "
         "households (Số hộ), clans (Số dòng họ) of the village, villages (Số thôn) of the commune",
     )
+
+    announce = add(
+        units,
+        "announce",
+        units_announce,
+        "announce the study-promotion month (10/8) to a commune's households: on or off",
+    )
+    _commune_options(announce)
+    announce.add_argument("state", choices=["on", "off"])
 
     targets = sub.add_parser("targets", help="a commune's recognition targets").add_subparsers(
         dest="targets_command", required=True

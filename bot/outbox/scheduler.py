@@ -1,5 +1,6 @@
-"""Queues the scheduled pushes: chairs' digests, the yearly-summary reminders, and reminders
-of idle drafts to collaborators.
+"""Queues the scheduled pushes: chairs' digests, the yearly-summary reminders, reminders of
+idle drafts to collaborators and to households (one per idle spell), and the yearly
+announcement of the study-promotion month (10/8) to households of communes that opted in.
 
 No job store: every tick (once a minute) computes, from the clock, the latest time each push
 was due, and queues it under a key naming the recipient and the period. The outbox ignores a
@@ -154,6 +155,7 @@ class ReportScheduler:
                     queued += new is not None
             self._remember(p.key for p in pushes)
         queued += await self.draft_reminders(now)
+        queued += await self.study_month(now)
         if queued:
             log.info("reports: %s push(es) queued", queued)
         return queued
@@ -193,7 +195,46 @@ class ReportScheduler:
                 if outbox_id is not None:
                     await uow.schedules.record_draft_reminders(outbox_id, items)
                     queued += 1
+            # Households: one message per draft, once per idle spell (the number of the
+            # reminder is in the key, so a second process cannot queue the same one).
+            for draft in await uow.schedules.idle_household_drafts(idle_before):
+                outbox_id = await uow.outbox.enqueue(
+                    key=f"household-idle:a{draft.assessment_id}:n{draft.reminders + 1}",
+                    kind="household_idle",
+                    person_id=draft.person_id,
+                    commune_id=draft.commune_id,
+                    payload={
+                        "assessments": [draft.assessment_id],
+                        "idle_days": self.settings.draft_idle_days,
+                    },
+                )
+                if outbox_id is not None:
+                    await uow.schedules.record_draft_reminders(outbox_id, [draft])
+                    queued += 1
         self._remember([day_key])
+        return queued
+
+    async def study_month(self, now: datetime) -> int:
+        """On 10/8 at the digest time (local): the study-promotion month announcement, once a
+        year, to the registered households of the communes that opted in."""
+        local = now.astimezone(self.tz)
+        fire = datetime(local.year, 8, 10, self.defaults.at.hour, self.defaults.at.minute)
+        fire = fire.replace(tzinfo=self.tz)
+        key = f"study-month:{local.year}"
+        if key in self._queued or fire > local or now - fire > self.catch_up:
+            return 0
+        queued = 0
+        async with self.db.unit_of_work(now) as uow:
+            for person_id, commune_id in await uow.schedules.study_month_recipients():
+                new = await uow.outbox.enqueue(
+                    key=f"{key}:p{person_id}",
+                    kind="study_month",
+                    person_id=person_id,
+                    commune_id=commune_id,
+                    payload={"year": local.year},
+                )
+                queued += new is not None
+        # Not remembered: a household registering later the same morning still gets it.
         return queued
 
     def _remember(self, keys: Any) -> None:

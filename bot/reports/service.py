@@ -278,6 +278,13 @@ class Reports:
             return await self._summary_reminder(item, lang, channel)
         if item.kind == "draft_idle":
             return await self._draft_reminder(item, lang)
+        if item.kind == "household_idle":
+            return await self._household_reminder(item, lang)
+        if item.kind == "study_month":
+            assert item.commune_id is not None
+            year = str(item.payload["year"])
+            commune = await self._name(item.commune_id)
+            return [Reply(self.t(lang, "study-month-announcement", year=year, commune=commune))]
         if item.kind == "notice":
             # Written by the chat service in the reader's language when it was queued.
             reply = reply_from_payload(dict(item.payload))
@@ -310,6 +317,14 @@ class Reports:
         else:
             lines.append(self.t(lang, "reminder-summary-text"))
         return [Reply("\n".join(lines), keyboard)]
+
+    async def _household_reminder(self, item: OutboxItem, lang: str) -> list[Reply]:
+        ids = [int(i) for i in item.payload.get("assessments", [])]
+        async with self.db.unit_of_work(self.now()) as uow:
+            if not await uow.schedules.drafts_info(ids):
+                return []  # finished (or forgotten) meanwhile: nothing to remind
+        days = int(item.payload.get("idle_days", self.settings.draft_idle_days))
+        return [Reply(self.t(lang, "reminder-household-draft", days=days))]
 
     async def _draft_reminder(self, item: OutboxItem, lang: str, shown: int = 5) -> list[Reply]:
         ids = [int(i) for i in item.payload.get("assessments", [])]

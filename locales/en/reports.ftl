@@ -93,6 +93,9 @@ reminder-draft-title = ✏️ {$count ->
 reminder-draft-item = • {$title}: {$name} ({$village}), last changed {$date}
 reminder-draft-more = … and {$count} more
 reminder-draft-action = Please type /menu and choose "Continue an unfinished form" to carry on.
+reminder-household-draft = ✏️ Your family's "Learning Family" self-assessment is unfinished and has not been touched for {$days} days.
+    When convenient, please type /menu to carry on where you left off.
+study-month-announcement = 📚 {$commune}: 10 August to 10 September {$year} is the study-promotion month. The Study Promotion Association invites your family to learn together and do the "Learning Family" self-assessment: type /menu to start.
 
 ## Titles and statuses
 report-title-household = Household

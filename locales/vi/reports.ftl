@@ -78,6 +78,9 @@ reminder-draft-title = ✏️ Còn {$count} phiếu đánh giá làm dở, chưa
 reminder-draft-item = • {$title}: {$name} ({$village}), sửa lần cuối {$date}
 reminder-draft-more = … và {$count} phiếu khác
 reminder-draft-action = Vui lòng gõ /menu rồi chọn “Làm tiếp phiếu đang dở” để làm tiếp.
+reminder-household-draft = ✏️ Phiếu tự đánh giá “Gia đình học tập” của gia đình còn làm dở, chưa cập nhật từ {$days} ngày nay.
+    Khi nào tiện, xin gõ /menu để làm tiếp đúng câu đang dở.
+study-month-announcement = 📚 {$commune}: từ ngày 10/8 đến 10/9/{$year} là Tháng khuyến học. Hội Khuyến học kính mời gia đình cùng học tập và tự đánh giá “Gia đình học tập”: gõ /menu để bắt đầu.
 
 ## Danh hiệu và trạng thái
 report-title-household = Hộ gia đình
