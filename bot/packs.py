@@ -25,7 +25,15 @@ def source_lines(pack: CriteriaPack) -> list[str]:
     """Each indicator (and the pass rule): confirmed or provisional, and where it came from."""
     lines = [f"  source: {pack.source.vi}"]
     for ind in pack.indicators():
-        state = "provisional" if ind.provisional else "confirmed"  # not marked provisional
+        # "confirmed": not marked provisional; "partly provisional": some choice's points or
+        # the not-applicable rule is.
+        state = (
+            "provisional"
+            if ind.provisional
+            else "partly provisional"
+            if ind.partly_provisional
+            else "confirmed"
+        )
         lines.append(f"  {ind.id} {state}: {ind.source or '(no source)'}")
     rule = "provisional" if pack.pass_rule.provisional else "not marked provisional"
     lines.append(f"  pass rule: {rule}")

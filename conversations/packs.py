@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from conversations.expressions import Expression, ExpressionError, check_references, parse
 
 # Spec 2 added where an indicator's text came from (`source`) and the pass rule's own
-# `provisional` flag; both optional, so a spec 1 pack reads as spec 2 unchanged.
+# `provisional` flag; both optional, so a spec 1 pack reads as spec 2 unchanged. So are the
+# finer flags added since (a choice's `provisional`, an indicator's
+# `not_applicable_provisional`): a pack without them reads as before, no spec bump.
 CURRENT_SPEC_VERSION = 2
 
 TitleKind = Literal["household", "clan", "village", "citizen", "unit"]
@@ -86,6 +88,9 @@ class Choice(_Frozen):
     points: float = 0
     # Extra words people type for this option ("rồi", "đủ"), matched without diacritics.
     aliases: tuple[str, ...] = ()
+    # This option's points were not checked against the official text (e.g. partial credit);
+    # a result that chose it is provisional.
+    provisional: bool = False
 
 
 class Question(_Frozen):
@@ -124,8 +129,10 @@ class Indicator(_Frozen):
     id: str = Field(min_length=1)
     text: LocalizedText
     max_points: float = Field(gt=0)
-    # Not (all) checked against the official text: wording, points, partial credit or when it
-    # applies. A commune that loads its official table marks its rows confirmed.
+    # Not (all) checked against the official text: wording, points or when it applies. When
+    # only a part is unchecked, flag that part instead: a choice's `provisional` (its points,
+    # e.g. partial credit) or `not_applicable_provisional`. A commune that loads its official
+    # table marks its rows confirmed.
     provisional: bool = False
     # Where the indicator's text came from (decision, copy, page; what was not checked).
     source: str | None = Field(default=None, min_length=1, max_length=1000)
@@ -139,6 +146,9 @@ class Indicator(_Frozen):
     relevant: str | None = None
     # Points when the indicator does not apply (relevant is false); None means full points.
     not_applicable_points: float | None = None
+    # Those points (or that it may not apply at all) were not checked against the official
+    # text; a result where the indicator did not apply is provisional.
+    not_applicable_provisional: bool = False
 
     @model_validator(mode="after")
     def _yes_no_choices(self) -> Indicator:
@@ -162,6 +172,16 @@ class Indicator(_Frozen):
     @property
     def na_points(self) -> float:
         return self.max_points if self.not_applicable_points is None else self.not_applicable_points
+
+    @property
+    def partly_provisional(self) -> bool:
+        """Provisional as a whole, or in part: a choice's points or the not-applicable rule."""
+        choices = self.question.choices if self.question is not None else ()
+        return (
+            self.provisional
+            or self.not_applicable_provisional
+            or any(c.provisional for c in choices)
+        )
 
 
 class Criterion(_Frozen):
@@ -217,7 +237,7 @@ class CriteriaPack(_Frozen):
 
     @property
     def provisional(self) -> bool:
-        return any(i.provisional for i in self.indicators())
+        return any(i.partly_provisional for i in self.indicators())
 
     def indicators(self) -> Iterator[Indicator]:
         for criterion in self.criteria:
@@ -273,7 +293,8 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def _spec_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
-    """Spec 2 only added optional fields (indicator `source`, `pass_rule.provisional`)."""
+    """Spec 2 only added optional fields (indicator `source`, `pass_rule.provisional`; later
+    a choice's `provisional` and an indicator's `not_applicable_provisional`)."""
     return data
 
 

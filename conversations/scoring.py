@@ -24,6 +24,8 @@ class IndicatorScore(_Frozen):
     max_points: float
     applicable: bool
     answered: bool
+    # The indicator is provisional, or the part of it this result used: the chosen option's
+    # points, or the points given when it does not apply.
     provisional: bool
 
 
@@ -76,6 +78,12 @@ def relevant_answers(
     return kept
 
 
+def _chosen_provisional(question: Question, value: AnswerValue) -> bool:
+    """Whether an answer chose an option whose points were not confirmed."""
+    chosen = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return any(c.provisional for c in question.choices if c.value in chosen)
+
+
 def _question_points(question: Question, value: AnswerValue) -> float:
     if isinstance(value, list):
         return sum(c.points for c in question.choices if c.value in value)
@@ -110,11 +118,15 @@ def score(
         for ind in criterion.indicators:
             applicable = is_relevant(pack, ind.condition, answers)
             answered = True
+            provisional = ind.provisional
             if not applicable:
                 points = ind.na_points
+                provisional = provisional or ind.not_applicable_provisional
             elif ind.question is not None:
                 answered = ind.question.name in answers and answers[ind.question.name] is not None
-                points = _question_points(ind.question, answers.get(ind.question.name))
+                value = answers.get(ind.question.name)
+                points = _question_points(ind.question, value)
+                provisional = provisional or _chosen_provisional(ind.question, value)
             else:
                 computed = _computed_points(pack, ind, answers)
                 answered = computed is not None
@@ -127,7 +139,7 @@ def score(
                     max_points=ind.max_points,
                     applicable=applicable,
                     answered=answered,
-                    provisional=ind.provisional,
+                    provisional=provisional,
                 )
             )
             if not answered and (ind.question is None or ind.question.required):

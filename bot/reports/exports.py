@@ -142,7 +142,8 @@ def provisional_note(rows: Iterable[ExportRow], ctx: ExportContext) -> str:
         what = _provisional(pack)
         if pack is None or what is None:
             continue
-        ids = [i.id for i in pack.indicators() if i.provisional]
+        # Partly provisional ones too (a choice's points, the not-applicable rule).
+        ids = [i.id for i in pack.indicators() if i.partly_provisional]
         notes.append(
             ctx.say(
                 "export-provisional-note",

@@ -83,6 +83,7 @@ def _question_row(
                     # Points only matter on scored questions; 0 elsewhere would only confuse.
                     "points": _num(c.points) if scored is not None or c.points else None,
                     "aliases": f"{ALIAS_SEPARATOR} ".join(c.aliases) or None,
+                    "provisional": _yes(c.provisional),
                 }
             )
     return {
@@ -143,6 +144,7 @@ def pack_rows(pack: CriteriaPack) -> dict[str, list[dict[str, Any]]]:
                     "mandatory": _yes(ind.mandatory),
                     "min_points": _num(ind.min_points),
                     "not_applicable_points": _num(ind.not_applicable_points),
+                    "not_applicable_provisional": _yes(ind.not_applicable_provisional),
                 }
             )
             survey.append(row)

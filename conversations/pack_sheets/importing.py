@@ -109,6 +109,7 @@ class _Converter:
             if aliases:
                 words = [a.strip() for a in aliases.split(ALIAS_SEPARATOR) if a.strip()]
                 choice["aliases"] = words
+            _put(choice, "provisional", self.read.flag(row, "provisional"))
             entry = lists.setdefault(name, _ChoiceList())
             entry.rows.append(row)
             entry.choices.append(choice)
@@ -292,6 +293,11 @@ class _Converter:
         _put(ind, "max_points", self.read.number(row, "max_points"))
         _put(ind, "min_points", self.read.number(row, "min_points"))
         _put(ind, "not_applicable_points", self.read.number(row, "not_applicable_points"))
+        _put(
+            ind,
+            "not_applicable_provisional",
+            self.read.flag(row, "not_applicable_provisional"),
+        )
         _put(ind, "text", self.read.localized(row, "indicator_text"))
         self.locations.add(path, row.cell(), INDICATOR_FIELDS)
         kind, list_name = parsed

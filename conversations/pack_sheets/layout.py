@@ -91,6 +91,12 @@ SURVEY_COLUMNS = _columns(
     ("mandatory", 11, "flag", "yes: phải đạt đủ điểm mới được công nhận"),
     ("min_points", 11, "number", "Điểm tối thiểu của chỉ số"),
     ("not_applicable_points", 12, "number", "Điểm khi không áp dụng; trống là đủ điểm"),
+    (
+        "not_applicable_provisional",
+        14,
+        "flag",
+        "yes: điểm khi không áp dụng là tạm thời, chưa đối chiếu văn bản",
+    ),
     ("calculate", 30, "text", "Công thức (dòng type calculate), ví dụ ${a} * 100 / ${b}"),
     ("bands", 22, "text", "Mức điểm: TỪ=ĐIỂM; ..., ví dụ 70=20; 50=10; 0=0"),
 )
@@ -101,6 +107,7 @@ CHOICE_COLUMNS = _columns(
     ("label::en", 30, "long", "Lựa chọn bằng tiếng Anh"),
     ("points", 8, "number", "Điểm của lựa chọn"),
     ("aliases", 30, "text", "Cách gõ khác người dùng hay dùng, cách nhau bởi dấu ;"),
+    ("provisional", 11, "flag", "yes: điểm của lựa chọn tạm thời (ví dụ điểm từng phần)"),
 )
 CRITERIA_COLUMNS = _columns(
     ("id", 8, "id", "Mã tiêu chí, ví dụ 1"),
@@ -143,6 +150,7 @@ INDICATOR_COLUMNS = (
     "mandatory",
     "min_points",
     "not_applicable_points",
+    "not_applicable_provisional",
     "calculate",
     "bands",
 )
@@ -260,12 +268,19 @@ INDICATOR_FIELDS = {
     "mandatory": "mandatory",
     "min_points": "min_points",
     "not_applicable_points": "not_applicable_points",
+    "not_applicable_provisional": "not_applicable_provisional",
     "calculate": "calculate",
     "bands": "bands",
     "relevant": "relevant",
     "question": "type",
 }
-CHOICE_FIELDS = {"value": "value", "label": "label::vi", "points": "points", "aliases": "aliases"}
+CHOICE_FIELDS = {
+    "value": "value",
+    "label": "label::vi",
+    "points": "points",
+    "aliases": "aliases",
+    "provisional": "provisional",
+}
 CRITERION_FIELDS = {
     "id": "id",
     "name": "name::vi",

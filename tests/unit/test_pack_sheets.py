@@ -101,8 +101,49 @@ def test_a_commune_marks_rows_of_its_official_table_confirmed() -> None:
     learning = next(i for i in pack.indicators() if i.id == "2.2")
     assert (learning.provisional, learning.source) == (False, "Bảng của xã Kim Liên, trang 2")
     assert pack.pass_rule.provisional is False
-    assert {i.id for i in pack.indicators() if not i.provisional} == {"1.3", "2.1", "2.2"}
+    assert {i.id for i in pack.indicators() if not i.partly_provisional} == {"1.3", "2.1", "2.2"}
     assert parse_pack(data_to_yaml(data, "kim-lien.xlsx")) == pack
+
+
+def test_a_provisional_choice_and_not_applicable_rule_round_trip() -> None:
+    """1.2's 5 points for "some" and its full points when not applicable are flagged in the
+    workbook; a commune that confirms them clears the cells, and the pack no longer flags them."""
+    wb = _reopen(pack_to_workbook(load_pack(PACKS / "gdht-448.yaml")))
+    rows = _survey_rows(wb)
+    results = next(r for r in rows if r["indicator"] == "1.2")
+    assert (results["provisional"], results["not_applicable_provisional"]) == (None, "yes")
+    literacy = next(r for r in rows if r["indicator"] == "2.1")
+    assert literacy["not_applicable_provisional"] is None
+    choice_header = [c.value for c in wb["choices"][1]]
+    choice_rows = [
+        dict(zip(choice_header, r, strict=True))
+        for r in wb["choices"].iter_rows(min_row=2, values_only=True)
+    ]
+    flagged = {(r["list_name"], r["value"]) for r in choice_rows if r["provisional"] == "yes"}
+    assert flagged == {("school_results", "some")}
+
+    header = [c.value for c in wb["survey"][1]]
+    row = 2 + next(i for i, r in enumerate(rows) if r["indicator"] == "1.2")
+    wb["survey"].cell(row, header.index("not_applicable_provisional") + 1, "không")
+    some = 2 + next(
+        i
+        for i, r in enumerate(choice_rows)
+        if (r["list_name"], r["value"]) == ("school_results", "some")
+    )
+    wb["choices"].cell(some, choice_header.index("provisional") + 1, "no")
+
+    data, pack = import_workbook(_reopen(wb), "kim-lien.xlsx")
+    indicators = {i.id: i for i in pack.indicators()}
+    assert not indicators["1.2"].partly_provisional
+    assert indicators["1.1"].not_applicable_provisional  # left as it was
+    assert parse_pack(data_to_yaml(data, "kim-lien.xlsx")) == pack
+
+
+def test_a_not_applicable_flag_alone_makes_an_indicator_row() -> None:
+    parts = _valid()
+    parts["survey"][0]["not_applicable_provisional"] = "yes"
+    problems = _problems(parts)
+    assert any("survey!R2" in p and "no indicator id" in p for p in problems), problems
 
 
 def test_a_source_cell_alone_makes_an_indicator_row() -> None:

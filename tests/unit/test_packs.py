@@ -63,14 +63,28 @@ def test_household_pack_loads_with_its_structure() -> None:
 def test_household_pack_flags_exactly_the_unconfirmed_indicators() -> None:
     pack = load_pack(PACKS / "gdht-448.yaml")
     confirmed = {i.id for i in pack.indicators() if not i.provisional}
-    # domain.md §6: 1.1–1.3 and 2.1 were confirmed; 1.1 carries a provisional applicability rule
-    # and 1.2 provisional partial credit (5 points when some child is below the standard).
-    assert confirmed == {"1.3", "2.1"}
+    # domain.md §6: 1.1–1.3 and 2.1 were confirmed; only parts of 1.1 and 1.2 are flagged: both
+    # score full points when they do not apply (no school-age children), and 1.2 gives partial
+    # credit (5 points when some child is below the standard).
+    assert confirmed == {"1.1", "1.2", "1.3", "2.1"}
+    partly = {i.id for i in pack.indicators() if i.partly_provisional and not i.provisional}
+    assert partly == {"1.1", "1.2"}
     assert pack.provisional
     assert pack.pass_rule.provisional  # 80, 70 in a difficult area: not checked
     indicators = {i.id: i for i in pack.indicators()}
+    not_applicable = {i.id for i in pack.indicators() if i.not_applicable_provisional}
+    assert not_applicable == {"1.1", "1.2"}
     partial = indicators["1.2"].question
     assert partial is not None and [c.points for c in partial.choices] == [10, 5, 0]
+    assert [c.provisional for c in partial.choices] == [False, True, False]
+    provisional_choices = {
+        (i.id, c.value)
+        for i in pack.indicators()
+        if i.question is not None
+        for c in i.question.choices
+        if c.provisional
+    }
+    assert provisional_choices == {("1.2", "some")}
     assert "5 điểm khi có cháu chưa đạt" in (indicators["1.2"].source or "")
     # Every indicator says where its text came from; the confirmed ones name both copies.
     assert all(i.source for i in pack.indicators())
@@ -120,6 +134,23 @@ def test_clan_pack_is_provisional_throughout_and_computes_2_1() -> None:
 
 def test_a_pack_without_provisional_indicators_is_not_provisional() -> None:
     assert not parse_pack(minimal_pack()).provisional
+
+
+def test_a_provisional_choice_or_not_applicable_rule_makes_the_pack_provisional() -> None:
+    pack = parse_pack(minimal_pack())
+    ind = pack.criteria[0].indicators[0]
+    assert ind.question is not None
+    choices = tuple(
+        c.model_copy(update={"provisional": i == 0}) for i, c in enumerate(ind.question.choices)
+    )
+    variants = (
+        ind.model_copy(update={"not_applicable_provisional": True}),
+        ind.model_copy(update={"question": ind.question.model_copy(update={"choices": choices})}),
+    )
+    for variant in variants:
+        assert not variant.provisional and variant.partly_provisional
+        criterion = pack.criteria[0].model_copy(update={"indicators": (variant,)})
+        assert pack.model_copy(update={"criteria": (criterion,)}).provisional
 
 
 def test_cli_validates_the_shipped_packs(capsys: pytest.CaptureFixture[str]) -> None:

@@ -346,9 +346,56 @@ def test_a_result_without_provisional_indicators_does_not() -> None:
         for criterion in data["criteria"]:
             for ind in criterion["indicators"]:
                 ind["provisional"] = False
+                ind["not_applicable_provisional"] = False
+                for choice in ind.get("question", {}).get("choices", []):
+                    choice["provisional"] = False
 
     pack = household_variant(confirm_everything)
     assert score(pack, household()).provisional is False
+
+
+def test_an_indicator_is_provisional_only_where_its_unchecked_part_is_used() -> None:
+    """1.2's 10 points are confirmed, its 5 for "some" are not; 1.1 and 1.2 scoring full points
+    when there are no school-age children is not confirmed either."""
+
+    def first(result: ScoreResult) -> dict[str, tuple[bool, float, bool]]:
+        return {
+            i.id: (i.applicable, i.points, i.provisional) for i in result.criteria[0].indicators
+        }
+
+    assert first(score(HOUSEHOLD, household(school_results="all"))) == {
+        "1.1": (True, 10, False),
+        "1.2": (True, 10, False),
+        "1.3": (True, 10, False),
+    }
+    assert first(score(HOUSEHOLD, household(school_results="some")))["1.2"] == (True, 5, True)
+    assert first(score(HOUSEHOLD, household(school_results="none")))["1.2"] == (True, 0, False)
+    answers = household(children=0)
+    del answers["school_attendance"], answers["school_results"]
+    assert first(score(HOUSEHOLD, answers)) == {
+        "1.1": (False, 10, True),
+        "1.2": (False, 10, True),
+        "1.3": (True, 10, False),
+    }
+    # The pack as a whole still is: other indicators, and these parts.
+    assert score(HOUSEHOLD, household()).provisional is True
+
+
+def test_select_multiple_is_provisional_when_a_provisional_option_is_chosen() -> None:
+    def mark_radio(data: dict[str, Any]) -> None:
+        ind = indicator(data, "3.2")
+        ind["provisional"] = False
+        for choice in ind["question"]["choices"]:
+            choice["provisional"] = choice["value"] == "radio"
+
+    pack = household_variant(mark_radio)
+
+    def devices(chosen: list[str]) -> bool:
+        return score(pack, household(info_devices=chosen)).criteria[2].indicators[1].provisional
+
+    assert devices(["tv"]) is False
+    assert devices(["tv", "radio"]) is True
+    assert devices([]) is False
 
 
 def test_a_result_scored_with_a_provisional_pass_rule_says_so_apart() -> None:
