@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import Subquery, exists, func, or_, select, update
 
 from storage import tables as t
 from storage.progress import named, opt_utc
@@ -71,16 +71,8 @@ class ScheduleRepository(Repository):
 
     async def idle_drafts(self, idle_before: datetime, max_reminders: int) -> list[IdleDraft]:
         """Collaborators' drafts untouched since `idle_before` that may still get a reminder."""
-        a, r = t.assessments.c, t.draft_reminders.c
-        counts = (
-            select(
-                r.assessment_id.label("assessment_id"),
-                func.count().label("n"),
-                func.max(r.created_at).label("last_at"),
-            )
-            .group_by(r.assessment_id)
-            .subquery()
-        )
+        a = t.assessments.c
+        counts = _reminders_sent()
         rows = await self.sql.all(
             select(a.id, a.created_by, a.commune_id, counts.c.n, counts.c.last_at)
             .select_from(t.assessments)
@@ -104,16 +96,8 @@ class ScheduleRepository(Repository):
     async def idle_household_drafts(self, idle_before: datetime) -> list[IdleDraft]:
         """Households' own drafts untouched since `idle_before` and not reminded since they were
         last touched: one reminder per idle spell (touching the draft starts a new one)."""
-        a, r, h = t.assessments.c, t.draft_reminders.c, t.households.c
-        counts = (
-            select(
-                r.assessment_id.label("assessment_id"),
-                func.count().label("n"),
-                func.max(r.created_at).label("last_at"),
-            )
-            .group_by(r.assessment_id)
-            .subquery()
-        )
+        a, h = t.assessments.c, t.households.c
+        counts = _reminders_sent()
         rows = await self.sql.all(
             select(a.id, a.created_by, a.commune_id, counts.c.n, counts.c.last_at)
             .select_from(t.assessments)
@@ -175,3 +159,17 @@ class ScheduleRepository(Repository):
             named(a.updated_at).where(a.id.in_(list(ids)), a.status == "draft").order_by(a.id)
         )
         return [DraftInfo(int(r[0]), str(r[1]), str(r[2]), r[3], as_utc(r[4])) for r in rows]
+
+
+def _reminders_sent() -> Subquery:
+    """Per draft: how many reminders it got, and when the last one was queued."""
+    r = t.draft_reminders.c
+    return (
+        select(
+            r.assessment_id.label("assessment_id"),
+            func.count().label("n"),
+            func.max(r.created_at).label("last_at"),
+        )
+        .group_by(r.assessment_id)
+        .subquery()
+    )
