@@ -240,9 +240,12 @@ class Renderer:
         title = pack.name.get(self.lang)
         lines = [self.say("result-title")]
         for criterion, scored in zip(pack.criteria, result.criteria, strict=True):
+            # Points resting on a part of the criteria not yet checked against the official
+            # text are marked where they stand, not only in the note below.
+            provisional = any(i.provisional for i in scored.indicators)
             lines.append(
                 self.say(
-                    "result-criterion",
+                    "result-criterion-provisional" if provisional else "result-criterion",
                     id=criterion.id,
                     name=criterion.name.get(self.lang),
                     points=pts(scored.points),

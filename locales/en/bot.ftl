@@ -64,6 +64,7 @@ evidence-received = Evidence photo received ({$count} in all) for: {$question}
 ## Result
 result-title = 📋 Self-assessment result
 result-criterion = Criterion {$id} – {$name}: {$points}/{$max} points
+result-criterion-provisional = Criterion {$id} – {$name}: {$points}/{$max} points (provisional)
 result-total = Total: {$points}/{$max} points (passes at {$threshold} or more)
 result-passed = Preliminary: PASSES "{$title}".
 result-not-passed = Preliminary: does NOT yet pass "{$title}", because:

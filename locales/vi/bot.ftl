@@ -64,6 +64,7 @@ evidence-received = Dạ, đã nhận ảnh minh chứng ({$count} ảnh) cho c�
 ## Kết quả
 result-title = 📋 Kết quả tự đánh giá
 result-criterion = Tiêu chí {$id} – {$name}: {$points}/{$max} điểm
+result-criterion-provisional = Tiêu chí {$id} – {$name}: {$points}/{$max} điểm (tạm tính)
 result-total = Tổng: {$points}/{$max} điểm (đạt từ {$threshold} điểm trở lên)
 result-passed = Sơ bộ: ĐẠT danh hiệu “{$title}”.
 result-not-passed = Sơ bộ: CHƯA ĐẠT danh hiệu “{$title}”, vì:
