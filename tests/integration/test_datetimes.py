@@ -29,7 +29,6 @@ from storage.db import Database
 from storage.fastsql import Statement, driver
 from storage.tables import Base, UtcDateTime
 from storage.uow import UnitOfWork
-from tests.conftest import POSTGRES_URL, throwaway_postgres
 from tests.support.chat import Chat
 
 HANOI = timezone(timedelta(hours=7))
@@ -125,25 +124,30 @@ async def test_every_datetime_column_round_trips_aware_in_utc(db: Database) -> N
             assert await session.scalar(select(column)) == EXPECTED, column
 
 
-# SQLite has no column type for time zones: this holds for PostgreSQL only (CI sets the URL).
-@pytest.mark.skipif(not POSTGRES_URL, reason="needs TEST_DATABASE_URL")
-async def test_every_datetime_column_is_timestamptz_on_postgresql() -> None:
-    async with throwaway_postgres() as url:
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                rows = await session.execute(
-                    text(
-                        "SELECT table_name, column_name, data_type FROM information_schema.columns"
-                        " WHERE table_schema = 'public' AND data_type LIKE 'timestamp%'"
-                    )
-                )
-                found = {(t, c): kind for t, c, kind in rows.all()}
-        finally:
-            await db.dispose()
+async def test_every_datetime_column_is_declared_one_way_in_the_migrated_schema(
+    db: Database,
+) -> None:
+    """timestamptz on PostgreSQL; DATETIME on SQLite, which has no time zones (UtcDateTime
+    attaches UTC when reading there, as the round trip above shows)."""
+    if db.sqlite:
+        query = (
+            "SELECT m.name, p.name, p.type FROM sqlite_master m"
+            " JOIN pragma_table_info(m.name) p"
+            " WHERE m.type = 'table' AND p.type LIKE 'DATETIME%'"
+        )
+        declared = "DATETIME"
+    else:
+        query = (
+            "SELECT table_name, column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'public' AND data_type LIKE 'timestamp%'"
+        )
+        declared = "timestamp with time zone"
+    async with db.session() as session:
+        rows = await session.execute(text(query))
+        found = {(t, c): kind for t, c, kind in rows.all()}
     expected = {(str(c.table.name), c.name) for c in datetime_columns()}
     assert set(found) == expected
-    assert set(found.values()) == {"timestamp with time zone"}
+    assert set(found.values()) == {declared}
 
 
 # --- the defect, through the command and the terminal chat ---------------------------------
