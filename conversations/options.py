@@ -45,22 +45,24 @@ def without_place_prefix(folded: str) -> str:
 
 @dataclass(frozen=True)
 class _Keys:
-    """The folded ways one option may be typed."""
+    """The folded ways one option may be typed; `*_compact` without spaces ("sen1")."""
 
     full: frozenset[str]
     bare: frozenset[str]
+    full_compact: frozenset[str]
+    bare_compact: frozenset[str]
 
     @classmethod
     def of(cls, names: Iterable[str]) -> _Keys:
-        full = {fold(name) for name in names} - {""}
-        bare = {without_place_prefix(key) for key in full} - full
-        return cls(frozenset(full), frozenset(bare))
+        full = frozenset({fold(name) for name in names} - {""})
+        bare = frozenset({without_place_prefix(key) for key in full} - full)
+        return cls(full, bare, frozenset(map(_compact, full)), frozenset(map(_compact, bare)))
 
     def exact(self, reply: str) -> bool:
-        return reply in self.full or _compact(reply) in {_compact(k) for k in self.full}
+        return _compact(reply) in self.full_compact
 
     def bare_exact(self, reply: str) -> bool:
-        return reply in self.bare or _compact(reply) in {_compact(k) for k in self.bare}
+        return _compact(reply) in self.bare_compact
 
     def starts_with(self, reply: str) -> bool:
         return len(reply) >= _MIN_PREFIX and any(k.startswith(reply) for k in self.full | self.bare)
