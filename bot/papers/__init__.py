@@ -1,0 +1,1 @@
+"""The papers a commune files: letterhead, the recognition dossier, printable lists, posters."""
