@@ -5,6 +5,7 @@ webhook workers, and digests/exports at the scale of a province.
     python -m bench                       # SQLite vs the baseline, 200 people (~2-3 min)
     python -m bench --postgres            # + PostgreSQL in process, 1 and 2 webhook workers
     python -m bench --scale               # + digest, commune XLSX, province CSV at scale
+    python -m bench --latency             # only: people answering at once, Telegram's limits kept
     python -m bench --all                 # all of it
     python -m bench --users 50 --rounds 1 --think 0.5   # a quick look
 
@@ -23,6 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.latency import DEFAULT_MODES, Latency, Mode, latency
 from bench.run import (
     Measured,
     Options,
@@ -59,6 +61,8 @@ def in_process_table(results: list[tuple[Measured, Measured]], options: Options)
         "mode",
         "updates/s",
         "x baseline",
+        "CPU ms/update",
+        "x baseline (CPU)",
         f"p50 ms @{options.think:g}s",
         "p95 ms",
         "p99 ms",
@@ -68,13 +72,19 @@ def in_process_table(results: list[tuple[Measured, Measured]], options: Options)
     ]
     rows: list[list[str]] = []
     for ours, base in results:
-        for measured, ratio in ((base, "1.00"), (ours, f"{ours.rate / base.rate:.2f}")):
+        cpu_ratio = f"{base.cpu_per_update / ours.cpu_per_update:.2f}" if ours.cpu else ""
+        for measured, ratio, cpu in (
+            (base, "1.00", "1.00"),
+            (ours, f"{ours.rate / base.rate:.2f}", cpu_ratio),
+        ):
             memory = measured.memory
             rows.append(
                 [
                     measured.name,
                     f"{measured.rate:.0f}",
                     ratio,
+                    f"{measured.cpu_per_update * 1e3:.2f}" if measured.cpu else "",
+                    cpu if measured.cpu else "",
                     _ms(measured.paced.percentile(50)),
                     _ms(measured.paced.percentile(95)),
                     _ms(measured.paced.percentile(99)),
@@ -84,6 +94,41 @@ def in_process_table(results: list[tuple[Measured, Measured]], options: Options)
                 ]
             )
     return _table(headers, rows)
+
+
+def latency_table(results: list[Latency]) -> str:
+    rows = [
+        [
+            str(measured.mode),
+            str(len(measured.first.latencies)),
+            _ms(measured.first.percentile(50)),
+            _ms(measured.first.percentile(95)),
+            _ms(measured.turn.percentile(50)),
+            _ms(measured.turn.percentile(95)),
+        ]
+        for measured in results
+    ]
+    headers = [
+        "people (SQLite, Telegram's limits)",
+        "answers",
+        "first reaction p50 ms",
+        "p95 ms (goal 250)",
+        "turn p50 ms",
+        "p95 ms (goal 500)",
+    ]
+    return _table(headers, rows)
+
+
+async def run_latency(modes: list[Mode], options: Options) -> str:
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite+aiosqlite:///{Path(scratch) / 'latency.db'}"
+        results = await latency(url, modes, say=options.say)
+    return (
+        "Latency: each person answers as soon as the next question is there; first reaction ="
+        " the first Bot API call that shows something in that chat, turn = the answer's last"
+        " call (the next question sent). In-memory Bot API: Telegram's round trip not"
+        " included.\n\n" + latency_table(results)
+    )
 
 
 def workers_table(results: dict[int, WebhookResult]) -> str:
@@ -116,6 +161,9 @@ def workers_table(results: dict[int, WebhookResult]) -> str:
 
 async def main(args: argparse.Namespace) -> int:
     options = Options(users=args.users, think=args.think, rounds=args.rounds, quiet=args.quiet)
+    if args.latency:
+        print(await run_latency(args.latency_modes, options))
+        return 0
     postgres = args.postgres or args.all
     scale = args.scale or args.all
     print(
@@ -139,13 +187,18 @@ async def main(args: argparse.Namespace) -> int:
         f" ({options.rounds} rounds, median). Paced: each waits {options.think / 2:g}-"
         f"{options.think * 1.5:g} s before answering (about"
         f" {options.users / options.think:.0f} updates/s offered). Every answer is committed"
-        f" before the reply; afterwards every one is checked in the database."
+        f" before the reply; afterwards every one is checked in the database. CPU: this"
+        f" process's CPU time per update in the saturated rounds (median), which other jobs"
+        f" on the machine move much less than the throughput."
     )
     print()
     print(in_process_table(results, options))
     if workers:
         print()
         print(workers_table(workers))
+    if args.all:
+        print()
+        print(await run_latency(args.latency_modes, options))
     if scale:
         from bench.scale import run_scale
 
@@ -176,6 +229,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", action="store_true", help="digest and exports at scale")
     parser.add_argument("--households", type=int, default=5000, help="commune size (5000)")
     parser.add_argument("--assessments", type=int, default=300_000, help="province size (300000)")
+    parser.add_argument(
+        "--latency", action="store_true", help="only the latency of people answering at once"
+    )
+    parser.add_argument(
+        "--latency-modes",
+        type=Mode.parse,
+        nargs="+",
+        default=list(DEFAULT_MODES),
+        metavar="PEOPLE[:THINK]",
+        help="latency phase: people answering at once, optionally each taking 0.5-1.5 x"
+        " THINK seconds to answer (3 20 20:2)",
+    )
     parser.add_argument("--all", action="store_true", help="everything above")
     parser.add_argument("--quiet", action="store_true", help="only the tables")
     return parser.parse_args(argv)

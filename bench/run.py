@@ -37,6 +37,9 @@ class Measured:
 
     name: str
     rates: list[float] = field(default_factory=list)
+    # CPU seconds this process spent per update in each saturated round: on a machine shared
+    # with other jobs the throughput ratio moves with the neighbours, this much less.
+    cpu: list[float] = field(default_factory=list)
     saturated: Result = field(default_factory=Result)
     paced: Result = field(default_factory=Result)
     memory: Memory | None = None
@@ -44,6 +47,10 @@ class Measured:
     @property
     def rate(self) -> float:
         return statistics.median(self.rates) if self.rates else 0.0
+
+    @property
+    def cpu_per_update(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else 0.0
 
 
 @dataclass
@@ -76,15 +83,21 @@ async def in_process(url: str, label: str, options: Options) -> tuple[Measured, 
         freeze_startup_objects()
         for round_, group in enumerate(groups[: options.rounds], 1):
             # Alternating, so a noisy neighbour on a shared machine hurts both alike.
+            started = time.process_time()
             b = await drive(baseline.feed, group, factory)
+            between = time.process_time()
             o = await drive(ours.feed, group, factory)
+            ended = time.process_time()
             base.rates.append(b.rate)
             mine.rates.append(o.rate)
+            base.cpu.append((between - started) / max(1, b.updates))
+            mine.cpu.append((ended - between) / max(1, o.updates))
             base.saturated.latencies += b.latencies
             mine.saturated.latencies += o.latencies
             options.say(
                 f"{label}: round {round_}: ours {o.rate:.0f}/s, baseline {b.rate:.0f}/s"
-                f" ({o.rate / b.rate:.2f}x)"
+                f" ({o.rate / b.rate:.2f}x); CPU per update: ours {mine.cpu[-1] * 1e3:.2f} ms,"
+                f" baseline {base.cpu[-1] * 1e3:.2f} ms ({base.cpu[-1] / mine.cpu[-1]:.2f}x)"
             )
         paced = groups[options.rounds]
         options.say(f"{label}: {n} people at a person's pace ({options.think:g} s per answer)")

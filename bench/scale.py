@@ -33,7 +33,7 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy import insert
 
-from conversations.packs import load_pack
+from conversations.pack_files import load_pack
 from conversations.scoring import score
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

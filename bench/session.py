@@ -3,7 +3,9 @@
 Every call is prepared exactly as `AiohttpSession` prepares its form (the same `prepare_value`
 on every field, so keyboards are serialised to JSON), recorded, and answered with a JSON
 envelope that goes through aiogram's own `check_response`, so parsing the `Message` that comes
-back costs what it costs against Telegram. Only the network is missing: what is measured is the
+back costs what it costs against Telegram. The calls the bot writes as JSON itself
+(bot/telegram/direct.py) come through `post_json` and get the same answer as text, which the
+bot reads as it would read Telegram's. Only the network is missing: what is measured is the
 bot, not the wire or a fake server competing for the same CPU.
 """
 
@@ -61,6 +63,18 @@ class MemorySession(BaseSession):
         content = self.json_dumps({"ok": True, "result": self._result(name, params)})
         response = self.check_response(bot=bot, method=method, status_code=200, content=content)
         return cast(TelegramType, response.result)
+
+    async def post_json(self, bot: Bot, name: str, body: bytes) -> tuple[int, str]:
+        """A call the bot wrote as JSON itself (bot/telegram/direct.py), as `AiohttpSession`
+        would post it: answered with the same Telegram-shaped JSON text, which the bot reads."""
+        params = self.json_loads(body)
+        markup = params.pop("reply_markup", None)
+        self.calls += 1
+        self.by_method[name] += 1
+        result = self._result(name, params)
+        if isinstance(result, dict) and isinstance(markup, dict) and "inline_keyboard" in markup:
+            result["reply_markup"] = markup
+        return 200, self.json_dumps({"ok": True, "result": result})
 
     def _result(self, name: str, params: dict[str, Any]) -> Any:
         if name == "getMe":

@@ -21,8 +21,9 @@ from conversations.answers import (
     choice_by_value,
     parse_answer,
 )
+from conversations.order import relevant_questions
 from conversations.packs import AnswerValue, CriteriaPack, Question
-from conversations.scoring import ScoreResult, is_relevant, relevant_answers, score
+from conversations.scoring import ScoreResult, score
 from conversations.text import fold
 
 Mode = Literal["asking", "review", "completed"]
@@ -207,16 +208,27 @@ Event = (
 # --- The flow -------------------------------------------------------------------------------
 
 
-def _asked(pack: CriteriaPack, session: Session, including: str | None = None) -> list[Question]:
+def _relevant(pack: CriteriaPack, session: Session) -> list[Question]:
+    """The questions that apply given the answers so far, prefilled ones included. Worked out
+    once for each change of the answers and passed on: it evaluates every condition."""
+    return relevant_questions(pack, session.answers)
+
+
+def _asked(
+    pack: CriteriaPack,
+    session: Session,
+    including: str | None = None,
+    relevant: list[Question] | None = None,
+) -> list[Question]:
     """Questions this person is asked, given the answers so far, in order (`including` a
-    prefilled one being changed from the review)."""
-    answers = relevant_answers(pack, session.answers)
-    return [
-        q
-        for q in pack.questions()
-        if (q.name not in session.prefilled or q.name == including)
-        and is_relevant(pack, pack.relevance_of(q), answers)
-    ]
+    prefilled one being changed from the review). `relevant`: `_relevant` of the session as
+    it is, when already known."""
+    if relevant is None:
+        relevant = _relevant(pack, session)
+    prefilled = session.prefilled
+    if not prefilled:
+        return relevant
+    return [q for q in relevant if q.name not in prefilled or q.name == including]
 
 
 def _invalid(pack: CriteriaPack, session: Session, question: Question) -> bool:
@@ -228,8 +240,10 @@ def _invalid(pack: CriteriaPack, session: Session, question: Question) -> bool:
     return isinstance(check_constraint(pack, question, value, session.answers), Rejection)
 
 
-def _next_unanswered(pack: CriteriaPack, session: Session) -> str | None:
-    for q in _asked(pack, session):
+def _next_unanswered(
+    pack: CriteriaPack, session: Session, relevant: list[Question] | None = None
+) -> str | None:
+    for q in _asked(pack, session, relevant=relevant):
         if q.name not in session.answers and q.name not in session.skipped:
             return q.name
         if _invalid(pack, session, q):
@@ -237,18 +251,22 @@ def _next_unanswered(pack: CriteriaPack, session: Session) -> str | None:
     return None
 
 
-def _ask(pack: CriteriaPack, session: Session, name: str) -> QuestionAsked:
+def _ask(
+    pack: CriteriaPack, session: Session, name: str, relevant: list[Question] | None = None
+) -> QuestionAsked:
     session.current = name
     session.mode = "asking"
     session.step += 1
-    asked = [q.name for q in _asked(pack, session, including=name)]
+    if relevant is None:
+        relevant = _relevant(pack, session)
+    asked = [q.name for q in _asked(pack, session, name, relevant)]
     number = asked.index(name) + 1 if name in asked else len(asked)
     return QuestionAsked(
         question=name,
         number=number,
         total=len(asked),
         step=session.step,
-        can_go_back=_previous(pack, session) is not None,
+        can_go_back=_previous(pack, session, relevant) is not None,
         current_answer=session.answers.get(name),
         evidence_count=len(session.evidence.get(name, [])),
     )
@@ -258,12 +276,9 @@ def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
     session.mode = "review"
     session.current = None
     session.step += 1
-    answers = relevant_answers(pack, session.answers)
     items: list[ReviewItem] = []
     missing: list[str] = []
-    for q in pack.questions():
-        if not is_relevant(pack, pack.relevance_of(q), answers):
-            continue
+    for q in _relevant(pack, session):
         unanswered = q.required and q.name not in session.answers and q.name not in session.skipped
         if unanswered or (q.name not in session.prefilled and _invalid(pack, session, q)):
             missing.append(q.name)
@@ -282,22 +297,28 @@ def _review(pack: CriteriaPack, session: Session) -> ReviewShown:
 
 
 def _advance(pack: CriteriaPack, session: Session) -> Event:
-    following = _next_unanswered(pack, session)
-    return _ask(pack, session, following) if following else _review(pack, session)
+    relevant = _relevant(pack, session)
+    following = _next_unanswered(pack, session, relevant)
+    return _ask(pack, session, following, relevant) if following else _review(pack, session)
 
 
 def _advance_explained(pack: CriteriaPack, session: Session) -> list[Event]:
     """The next prompt, saying why when it asks again an answer that is no longer valid."""
-    following = _next_unanswered(pack, session)
+    relevant = _relevant(pack, session)
+    following = _next_unanswered(pack, session, relevant)
     if following and _invalid(pack, session, pack.question(following)):
-        return [AnswerRejected(following, "constraint"), _ask(pack, session, following)]
-    return [_advance(pack, session)]
+        return [AnswerRejected(following, "constraint"), _ask(pack, session, following, relevant)]
+    if following:
+        return [_ask(pack, session, following, relevant)]
+    return [_review(pack, session)]
 
 
-def _previous(pack: CriteriaPack, session: Session) -> str | None:
+def _previous(
+    pack: CriteriaPack, session: Session, relevant: list[Question] | None = None
+) -> str | None:
     """The question before the one on screen, in the order they are asked ("quay lại");
     from the review screen, the last question."""
-    asked = [q.name for q in _asked(pack, session, including=session.current)]
+    asked = [q.name for q in _asked(pack, session, session.current, relevant)]
     if session.mode != "asking" or session.current is None:
         return asked[-1] if asked else None
     if session.current not in asked:
@@ -421,9 +442,25 @@ def _attach(pack: CriteriaPack, session: Session, ref: str) -> list[Event]:
     return [AnswerRejected(session.current, "no_evidence_here"), _reprompt(pack, session)]
 
 
+def _copy(session: Session) -> Session:
+    """A copy whose changes leave `session` as it was: what `model_copy(deep=True)` makes,
+    without copying the strings and numbers one by one (answers hold nothing else)."""
+    return session.model_copy(
+        update={
+            "answers": {
+                k: list(v) if isinstance(v, list) else v for k, v in session.answers.items()
+            },
+            "skipped": list(session.skipped),
+            "prefilled": list(session.prefilled),
+            "evidence": {k: list(v) for k, v in session.evidence.items()},
+            "history": list(session.history),
+        }
+    )
+
+
 def resume(pack: CriteriaPack, session: Session, given: Input) -> tuple[Session, list[Event]]:
     """Apply one input. The given session is not changed; the new one is returned."""
-    session = session.model_copy(deep=True)
+    session = _copy(session)
     if session.mode == "completed":
         return session, [AlreadySubmitted()]
     step = getattr(given, "step", None)  # buttons carry the step of the prompt they belong to

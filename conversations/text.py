@@ -5,6 +5,7 @@ Everything here is pure and works on Unicode text normalised to NFC.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Collection
@@ -20,11 +21,27 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """Accent-, case- and spacing-insensitive key: "Nguyễn Văn Đức " -> "nguyen van duc"."""
+    # Every message folds the same short texts several times (the answer, each option, the
+    # command words): those are remembered.
+    if len(text) <= _FOLD_CACHED_LENGTH:
+        return _fold_short(text)
+    return _fold(text)
+
+
+# Texts up to this long are folded once and remembered (at most _FOLD_CACHE_SIZE of them).
+_FOLD_CACHED_LENGTH = 80
+_FOLD_CACHE_SIZE = 4096
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # đ/Đ is a letter of its own in Vietnamese, not d plus a mark, so NFD leaves it alone.
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped.casefold()).strip().strip(_EDGE_PUNCTUATION).strip()
+
+
+_fold_short = functools.lru_cache(maxsize=_FOLD_CACHE_SIZE)(_fold)
 
 
 def clean(text: str) -> str:

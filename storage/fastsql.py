@@ -166,6 +166,11 @@ class _Generic:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+def inline_driver(conn: InlineConnection, dialect: Dialect) -> Driver:
+    """The driver of a SQLite connection used without a session (storage.db's units of work)."""
+    return _SQLite(conn._conn, dialect)
+
+
 async def driver(session: AsyncSession) -> Driver:
     """The fast way to run statements in this session's transaction (which it begins)."""
     conn = await session.connection()

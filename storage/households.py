@@ -19,6 +19,9 @@ from storage.sql import Repository, Sql, columns_of, select_model, to_model
 _HOUSEHOLD = columns_of(Household)
 _h = t.households.c
 # The statement every message from a household runs (compiled: storage.fastsql).
+HOUSEHOLD = Statement(
+    lambda d: select_model(t.households, Household).where(_h.id == bindparam("household_id"))
+)
 HOUSEHOLD_OF = Statement(
     lambda d: (
         select_model(t.households, Household)
@@ -73,12 +76,7 @@ class HouseholdRepository(Repository):
         return await self.add(village_id, head_name, person_id=person_id, phone=phone, consent=True)
 
     async def get(self, household_id: int) -> Household | None:
-        return to_model(
-            Household,
-            await self.sql.first(
-                select_model(t.households, Household).where(_h.id == household_id)
-            ),
-        )
+        return to_model(Household, await self.sql.one(HOUSEHOLD, {"household_id": household_id}))
 
     async def of_person(self, person_id: int) -> Household | None:
         return to_model(Household, await self.sql.one(HOUSEHOLD_OF, {"person_id": person_id}))

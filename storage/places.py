@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from conversations.domain import Commune, Province, Village
 from conversations.places import pick, split_prefix
 from conversations.text import clean, fold
 from storage import tables as t
+from storage.fastsql import Statement
 from storage.sql import Repository, columns_of, select_model, to_model
 
 UnitKind = Literal["province", "commune", "village"]
@@ -31,6 +32,13 @@ _PARENT: dict[UnitKind, str | None] = {
     "village": "commune_id",
 }
 _VILLAGE = columns_of(Village)
+# Read when an assessment starts (compiled: storage.fastsql).
+COMMUNE = Statement(
+    lambda d: select_model(t.communes, Commune).where(t.communes.c.id == bindparam("commune_id"))
+)
+VILLAGE = Statement(
+    lambda d: select_model(t.villages, Village).where(t.villages.c.id == bindparam("village_id"))
+)
 
 
 class PlaceError(LookupError):
@@ -56,24 +64,14 @@ class PlaceRepository(Repository):
     # --- reading ---
 
     async def commune(self, commune_id: int) -> Commune | None:
-        return to_model(
-            Commune,
-            await self.sql.first(
-                select_model(t.communes, Commune).where(t.communes.c.id == commune_id)
-            ),
-        )
+        return to_model(Commune, await self.sql.one(COMMUNE, {"commune_id": commune_id}))
 
     async def commune_name(self, commune_id: int) -> str:
         name = await self.sql.scalar(select(t.communes.c.name).where(t.communes.c.id == commune_id))
         return str(name or "")
 
     async def village(self, village_id: int) -> Village | None:
-        return to_model(
-            Village,
-            await self.sql.first(
-                select_model(t.villages, Village).where(t.villages.c.id == village_id)
-            ),
-        )
+        return to_model(Village, await self.sql.one(VILLAGE, {"village_id": village_id}))
 
     async def villages(self, commune_id: int) -> list[Village]:
         rows = await self.sql.all(

@@ -10,7 +10,7 @@ SQLAlchemy's execution (`execute`, `scalar`, `all`...). Both see the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -55,13 +55,52 @@ def to_model(model: type[M], row: Sequence[Any] | None) -> M | None:
 
 class Sql:
     """Runs Core statements in one session's transaction; `now` is the transaction's clock
-    reading, the time every write of it records."""
+    reading, the time every write of it records.
 
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
-        self.session = session
+    Or, for a unit of work begun on the driver connection itself (SQLite: storage.db), with
+    that connection's `driver` and no session until a statement needs one: `sessions` opens
+    it, on the same connection and in the same transaction, and `finish` ends it."""
+
+    def __init__(
+        self,
+        session: AsyncSession | None,
+        now: datetime,
+        *,
+        dialect: Dialect | None = None,
+        driver: Driver | None = None,
+        sessions: Callable[[], AsyncSession] | None = None,
+    ) -> None:
+        self._session = session
+        self._sessions = sessions
         self.now = now
-        self.dialect: Dialect = session.get_bind().dialect
-        self._driver: Driver | None = None
+        if dialect is None:
+            assert session is not None, "a dialect or a session"
+            dialect = session.get_bind().dialect
+        self.dialect: Dialect = dialect
+        self._driver = driver
+
+    @property
+    def session(self) -> AsyncSession:
+        """The SQLAlchemy session of this transaction (opened now if it has none yet)."""
+        if self._session is None:
+            if self._sessions is None:
+                raise RuntimeError("this unit of work has no session")
+            self._session = self._sessions()
+        return self._session
+
+    async def finish(self, commit: bool) -> None:
+        """End the session opened by `session`, if any: commit (or roll back) and close it.
+        Committing it commits the whole transaction, which is the driver connection's."""
+        if self._sessions is None or self._session is None:
+            return  # the caller's own session, or none opened
+        session, self._session = self._session, None
+        try:
+            if commit:
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            await session.close()
 
     # --- compiled, on the driver connection (the per-message statements) ---
 

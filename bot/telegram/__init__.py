@@ -14,7 +14,7 @@ TELEGRAM_API_BASE points at another Bot API server (a local one, or the test dou
 webhook mode the bot listens on WEBHOOK_HOST:WEBHOOK_PORT at the path of the URL (behind a
 proxy that terminates TLS), refuses requests without the secret header (403) and answers
 GET /healthz. Sending limits: TELEGRAM_RATE_PER_SECOND, TELEGRAM_PUSH_RATE_PER_SECOND,
-TELEGRAM_CHAT_RATE_PER_SECOND, TELEGRAM_CHAT_BURST (see bot.settings).
+TELEGRAM_PUSH_CHAT_INTERVAL, TELEGRAM_GROUP_RATE_PER_MINUTE (see bot.settings).
 """
 
 from bot.telegram.handlers import TelegramBridge

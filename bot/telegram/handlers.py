@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Update types the bot asks Telegram for: anything else is not even delivered.
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# "typing…" is shown once an answer has taken this long (seconds).
+TYPING_AFTER = 0.8
 
 
 def build_router() -> Router:
@@ -35,12 +37,18 @@ def build_router() -> Router:
     router = Router(name="telegram")
     # People talk to the bot one to one; in a group every member's chatter would reach the
     # service as if it were an answer.
-    router.message.filter(F.chat.type == ChatType.PRIVATE)
-    router.my_chat_member.filter(F.chat.type == ChatType.PRIVATE)
+    router.message.filter(_private)
+    router.my_chat_member.filter(_private)
     router.message.register(on_message)
     router.callback_query.register(on_callback)
     router.my_chat_member.register(on_member)
     return router
+
+
+async def _private(event: Message | ChatMemberUpdated) -> bool:
+    # A coroutine on purpose: aiogram runs a plain function filter (`F.chat.type == …` too) in
+    # a worker thread, a thread round trip for every update.
+    return event.chat.type == ChatType.PRIVATE
 
 
 class TelegramBridge:
@@ -56,11 +64,19 @@ class TelegramBridge:
 
     async def handle(self, inbound: Inbound, chat_id: int) -> list[Reply]:
         """The service's answer (an apology if it failed), "typing…" while it is slow."""
-        indicator = asyncio.create_task(typing(self.channel.bot, chat_id))
+        # A timer, not a task per update: most answers are ready long before it fires.
+        loop = asyncio.get_running_loop()
+        shown: list[asyncio.Task[None]] = []
+        timer = loop.call_later(
+            TYPING_AFTER,
+            lambda: shown.append(loop.create_task(typing(self.channel.bot, chat_id, after=0))),
+        )
         try:
             return await self.answers.answer(inbound)
         finally:
-            indicator.cancel()
+            timer.cancel()
+            for indicator in shown:
+                indicator.cancel()
 
     async def send(
         self, chat_id: int, replies: Sequence[Reply], *, tapped: int | None = None

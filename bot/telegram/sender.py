@@ -1,16 +1,19 @@
 """Sending channel-neutral replies to a Telegram chat.
 
-Every Bot API call goes through the same three steps: wait for a slot (rate limits), call,
-translate Telegram's errors into the shared outcomes (`RetryLater`, `Unreachable`) so that
-`with_retries` knows what to retry. On top of that, Telegram's message model: long texts are
-split at 4096 characters, the echo of a choice edits the question it answers, and a question's
-buttons are taken away once a newer question is on screen.
+Every Bot API call that shows something goes through the same steps: wait for its turn within
+Telegram's limits (in a private chat, none unless the bot as a whole is at 30 a second or
+paused by a 429), call, and only when it failed translate Telegram's error into the shared
+outcomes (`RetryLater`, `Unreachable`) so that `retry` knows what to try again. On top of
+that, Telegram's message model: long texts are split at 4096 characters, the echo of a choice
+edits the question it answers, and a question's buttons are taken away once a newer question
+is on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -39,16 +42,20 @@ from bot.chats import ChannelChats, ChatDirectory
 from bot.i18n import Translator
 from bot.outbox.delivery import (
     ChannelLimits,
+    Clock,
     DeliveryUnknown,
     RetryLater,
+    Sleep,
     Unreachable,
-    with_retries,
+    retry,
+    retry_outcome,
 )
 from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text, utf16_len
 
 from .convert import CHANNEL
-from .keyboards import contact_keyboard, inline_keyboard, remove_keyboard
+from .direct import DirectCalls, Keyboard
+from .keyboards import contact_keyboard, remove_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -60,29 +67,46 @@ MAX_ALBUM = 10
 # Reads the bot's stored copy of a photo by its name (given by the bootstrap): for a photo
 # that came from another channel, whose id Telegram does not know.
 LoadPhoto = Callable[[str], bytes | None]
-# Remembered per chat: the live question's message id. Bounded, like the per-chat limiters.
+# Remembered per chat: the live question's message id. Bounded.
 MAX_CHATS = 10_000
 # How many answered questions per chat are remembered to recognise a late tap on one.
 RETIRED_PER_CHAT = 32
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+# An inline keyboard as the direct calls take it (bot/telegram/direct.py), or another markup.
+Shown = Keyboard | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 class TelegramLimits(ChannelLimits):
-    """Telegram's limits: ~30 messages/s overall, 25/s of them pushes, 1/s per chat on
-    average with a burst of 3."""
+    """Telegram's limits as python-telegram-bot's `AIORateLimiter` keeps them: 30 calls/s
+    overall, 20 a minute in a group (negative chat ids), none per private chat. Pushes at
+    most 25/s, so that answers keep a share, and one a second in a chat (Telegram's advice
+    for a chat that is sent to steadily)."""
 
     def __init__(
         self,
         per_second: float = 30.0,
-        per_chat_per_second: float = 1.0,
         *,
         push_per_second: float = 25.0,
-        chat_burst: int = 3,
+        group_per_minute: float = 20.0,
+        push_chat_interval: float = 1.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         super().__init__(
-            per_second, per_chat_per_second, push_per_second=push_per_second, chat_burst=chat_burst
+            per_second,
+            push_per_second=push_per_second,
+            push_chat_interval=push_chat_interval,
+            group_per_minute=group_per_minute,
+            clock=clock,
+            sleep=sleep,
         )
+
+    def is_group(self, chat_id: int | str) -> bool:
+        # Groups and supergroups have negative ids; a channel is also named by "@username".
+        if isinstance(chat_id, int):
+            return chat_id < 0
+        return chat_id.startswith(("-", "@"))
 
 
 def translate_errors(error: Exception) -> Exception:
@@ -102,6 +126,22 @@ def translate_errors(error: Exception) -> Exception:
 
 def _is_not_modified(error: TelegramBadRequest) -> bool:
     return "message is not modified" in error.message
+
+
+def _judge(chat_id: int, quiet_bad_request: bool, repeatable: bool, error: Exception) -> Exception:
+    """What a failed call's error means for `retry`: `RetryLater` to try again (429, 5xx,
+    network), else raised as it is or as `Unreachable` / `DeliveryUnknown`."""
+    if isinstance(error, TelegramBadRequest):
+        translated = translate_errors(error)
+        if translated is error and not quiet_bad_request:
+            log.error("telegram refused a message to %s: %s", chat_id, error)
+        return translated
+    if isinstance(error, ClientDecodeError) and not repeatable:
+        return DeliveryUnknown(str(error))
+    translated = translate_errors(error)
+    if isinstance(translated, RetryLater):
+        log.info("telegram: %s; retrying", error)
+    return translated
 
 
 @dataclass
@@ -137,6 +177,8 @@ class TelegramChannel:
         load: LoadPhoto | None = None,
     ) -> None:
         self.bot = bot
+        # The hot calls (send a question, edit the answered one) written directly.
+        self._api = DirectCalls(bot)
         self.load = load
         self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or TelegramLimits()
@@ -209,7 +251,7 @@ class TelegramChannel:
             chunks = chunks[1:]
             if not chunks:
                 return
-        buttons = inline_keyboard(reply.buttons)
+        buttons = self._api.keyboard(reply.buttons)
         if reply.updates_prompt:
             if len(chunks) == 1 and await self._update_prompt(turn, chunks[0], buttons):
                 return
@@ -218,7 +260,7 @@ class TelegramChannel:
             # Before anything else is said (a result card, a rejection), so the person never
             # sees two questions with live buttons.
             await self._clear_stale_prompts(turn)
-        markup: Markup | None = buttons
+        markup: Shown | None = buttons
         if reply.request_contact:
             if buttons is not None:
                 log.warning("a reply asks for a contact and has buttons: the buttons are dropped")
@@ -235,45 +277,50 @@ class TelegramChannel:
         elif isinstance(markup, ReplyKeyboardRemove):
             self._contact_keyboard.discard(turn.chat_id)
         if last is not None and buttons is not None and not turn.push:
-            self._remember_prompt(turn.chat_id, last.message_id)
+            self._remember_prompt(turn.chat_id, last)
 
     async def _send_content(
-        self, turn: _Turn, reply: Reply, chunks: list[str], markup: Markup | None
-    ) -> Message | None:
-        """Text in chunks, a document or a photo; the keyboard rides on the last message."""
+        self, turn: _Turn, reply: Reply, chunks: list[str], shown: Shown | None
+    ) -> int | None:
+        """Text in chunks, a document or a photo; the keyboard rides on the last message.
+        The last message's id (None when Telegram's answer could not be read)."""
         media = reply.document is not None or reply.photo is not None
         caption: str | None = None
         if media and len(chunks) == 1 and utf16_len(chunks[0]) <= MAX_CAPTION:
             caption, chunks = chunks[0], []
-        last: Message | None = None
+        last: int | None = None
         for index, chunk in enumerate(chunks):
             final = index == len(chunks) - 1 and not media
-            send = partial(
-                self.bot.send_message, turn.chat_id, chunk, reply_markup=markup if final else None
-            )
-            last = await self._send(turn, send)
+            if shown is None or not final or isinstance(shown, Keyboard):
+                keyboard = shown if final and isinstance(shown, Keyboard) else None
+                last = await self._send(
+                    turn, partial(self._api.send_message, turn.chat_id, chunk, keyboard)
+                )
+            else:  # a reply keyboard (share the phone number) or its removal
+                send = partial(self.bot.send_message, turn.chat_id, chunk, reply_markup=shown)
+                last = await self._send(turn, _message_id(send))
+        if not media:
+            return last
+        markup = shown.markup() if isinstance(shown, Keyboard) else shown
         if reply.document is not None:
             filename, data = reply.document
-            last = await self._send(
-                turn,
-                lambda: self.bot.send_document(
-                    turn.chat_id,
-                    BufferedInputFile(data, filename),
-                    caption=caption,
-                    reply_markup=markup,
-                ),
+            send = partial(
+                self.bot.send_document,
+                turn.chat_id,
+                BufferedInputFile(data, filename),
+                caption=caption,
+                reply_markup=markup,
             )
+            last = await self._send(turn, _message_id(send))
         elif reply.photo is not None:
-            photo = reply.photo
-            last = await self._send(
-                turn,
-                lambda: self.bot.send_photo(
-                    turn.chat_id,
-                    BufferedInputFile(photo, "photo.png"),
-                    caption=caption,
-                    reply_markup=markup,
-                ),
+            send = partial(
+                self.bot.send_photo,
+                turn.chat_id,
+                BufferedInputFile(reply.photo, "photo.png"),
+                caption=caption,
+                reply_markup=markup,
             )
+            last = await self._send(turn, _message_id(send))
         return last
 
     def _media(self, photo: AlbumPhoto) -> InputMediaPhoto | None:
@@ -332,9 +379,8 @@ class TelegramChannel:
             if not isinstance(item.media, str):
                 raise
             # A file id of a photo sent as a file: Telegram sends it back as a document.
-            await self._send(
-                turn, lambda: self.bot.send_document(chat_id, str(item.media), caption=caption)
-            )
+            send = partial(self.bot.send_document, chat_id, str(item.media), caption=caption)
+            await self._send(turn, _message_id(send))
         except DeliveryUnknown:
             if turn.push:
                 raise
@@ -351,9 +397,7 @@ class TelegramChannel:
         try:
             await self._call(
                 turn,
-                lambda: self.bot.edit_message_text(
-                    text=text[0], chat_id=turn.chat_id, message_id=target, reply_markup=None
-                ),
+                partial(self._api.edit_text, turn.chat_id, target, text[0], None),
                 quiet_bad_request=True,
             )
         except TelegramBadRequest as error:
@@ -366,9 +410,7 @@ class TelegramChannel:
         self._retire(turn.chat_id, target)
         return True
 
-    async def _update_prompt(
-        self, turn: _Turn, text: str, buttons: InlineKeyboardMarkup | None
-    ) -> bool:
+    async def _update_prompt(self, turn: _Turn, text: str, buttons: Keyboard | None) -> bool:
         """Edit the tapped question in place, buttons included, which stay live (an option
         ticked). False when it cannot be edited, so it is sent as a new message instead."""
         target = turn.tapped
@@ -377,9 +419,7 @@ class TelegramChannel:
         try:
             await self._call(
                 turn,
-                lambda: self.bot.edit_message_text(
-                    text=text, chat_id=turn.chat_id, message_id=target, reply_markup=buttons
-                ),
+                partial(self._api.edit_text, turn.chat_id, target, text, buttons),
                 quiet_bad_request=True,
             )
         except TelegramBadRequest as error:
@@ -401,21 +441,14 @@ class TelegramChannel:
             stale.add(turn.tapped)
         for message_id in sorted(m for m in stale if m is not None):
             try:
-                clear = partial(
-                    self.bot.edit_message_reply_markup,
-                    chat_id=turn.chat_id,
-                    message_id=message_id,
-                    reply_markup=None,
-                )
+                clear = partial(self._api.clear_keyboard, turn.chat_id, message_id)
                 await self._call(turn, clear, quiet_bad_request=True)
             except TelegramBadRequest as error:
                 if not _is_not_modified(error):
                     continue  # too old to edit, or deleted: nothing to take away
             self._retire(turn.chat_id, message_id)
 
-    async def _send(
-        self, turn: _Turn, operation: Callable[[], Awaitable[Message]]
-    ) -> Message | None:
+    async def _send(self, turn: _Turn, operation: Callable[[], Awaitable[int]]) -> int | None:
         """A new message (not safe to repeat); None when Telegram's answer could not be read.
 
         Telegram most likely showed it, so the person's other replies still follow; a push
@@ -438,36 +471,28 @@ class TelegramChannel:
         quiet_bad_request: bool = False,
         repeatable: bool = True,
     ) -> T:
-        """One Bot API call that shows something in the chat: rate-limited and retried.
+        """One Bot API call that shows something in the chat: its turn within the limits,
+        the call, and the retry machinery only if it failed.
 
         `repeatable`: doing it twice shows the same as once (an edit). Otherwise (a send) an
         answer that came back unreadable is not retried: Telegram received the call and most
         likely carried it out, so a retry would show the message twice."""
-
-        async def attempt() -> T:
-            slot = self.limits.push_slot if turn.push else self.limits.slot
-            async with slot(str(turn.chat_id)):
-                try:
-                    return await operation()
-                except TelegramBadRequest as error:
-                    translated = translate_errors(error)
-                    if translated is not error:
-                        raise translated from error
-                    if not quiet_bad_request:
-                        log.error("telegram refused a message to %s: %s", turn.chat_id, error)
-                    raise
-                except (TelegramRetryAfter, TelegramServerError, TelegramNetworkError) as error:
-                    log.info("telegram: %s; retrying", error)
-                    raise translate_errors(error) from error
-                except ClientDecodeError as error:
-                    if not repeatable:
-                        raise DeliveryUnknown(str(error)) from error
-                    log.info("telegram: an unreadable answer; retrying")
-                    raise translate_errors(error) from error
-                except TelegramForbiddenError as error:
-                    raise translate_errors(error) from error
-
-        return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
+        await self.limits.acquire(turn.chat_id, push=turn.push)
+        try:
+            return await operation()
+        except Exception as error:
+            judge = partial(_judge, turn.chat_id, quiet_bad_request, repeatable)
+            failed = retry_outcome(error, judge)
+        return await retry(
+            self.limits,
+            turn.chat_id,
+            operation,
+            judge,
+            failed,
+            push=turn.push,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
 
     def _remember_prompt(self, chat_id: int, message_id: int) -> None:
         self._prompts.pop(chat_id, None)
@@ -486,6 +511,15 @@ class TelegramChannel:
         self._prompts.pop(chat_id, None)
         self._retired.pop(chat_id, None)
         self._contact_keyboard.discard(chat_id)
+
+
+def _message_id(send: Callable[[], Awaitable[Message]]) -> Callable[[], Awaitable[int]]:
+    """A call through aiogram that answers a `Message`, as the id of that message."""
+
+    async def call() -> int:
+        return (await send()).message_id
+
+    return call
 
 
 async def typing(bot: Bot, chat_id: int, *, after: float = 0.8, every: float = 4.5) -> None:

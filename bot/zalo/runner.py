@@ -65,8 +65,8 @@ def make_channel(
     go to ZALO_MEDIA_DIR whichever process sends them; the bot's web server serves them."""
     limits = ZaloLimits(
         settings.zalo_rate_per_second,
-        settings.zalo_chat_rate_per_second,
         push_per_second=settings.zalo_push_rate_per_second,
+        push_chat_interval=settings.zalo_push_chat_interval,
     )
     media = media or make_media(settings)
     return ZaloChannel(client, translator, chats=chats, limits=limits, media=media)

@@ -171,10 +171,6 @@ async def telegram_bot(
             "DATABASE_URL": bot_database.url,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_BASE": tg.base_url,
-            # Tests tap faster than any person: keep per-chat pacing from dominating run time
-            # (the pacing itself is tested on the channel directly).
-            "TELEGRAM_CHAT_RATE_PER_SECOND": "50",
-            "TELEGRAM_CHAT_BURST": "10",
             "TELEGRAM_POLLING_TIMEOUT": "5",
         }
         port = None

@@ -24,11 +24,7 @@ KILLS = int(os.environ.get("CRASH_KILLS", "4"))
 # messages/s overall, 300 assessments took ~400 s of waiting on the limiter alone. What is left
 # is the bot's own work (~4 ms of CPU for each of ~6,000 updates) and ~5 s per restart (most of
 # it importing aiogram): about a minute per mode.
-UNPACED = {
-    "TELEGRAM_RATE_PER_SECOND": "10000",
-    "TELEGRAM_CHAT_RATE_PER_SECOND": "10000",
-    "TELEGRAM_CHAT_BURST": "100",
-}
+UNPACED = {"TELEGRAM_RATE_PER_SECOND": "10000"}
 
 
 # Long polling confirms an update by asking for the next offset; a webhook by its HTTP 200.

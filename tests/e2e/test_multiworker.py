@@ -92,8 +92,6 @@ async def start_worker(
         "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "WEBHOOK_HOST": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
-        "TELEGRAM_CHAT_RATE_PER_SECOND": "50",
-        "TELEGRAM_CHAT_BURST": "10",
         "OUTBOX_POLL_SECONDS": "0.2",
     }
     process = bot_process(env, name=f"worker-{n}")

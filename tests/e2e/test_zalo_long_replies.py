@@ -1,6 +1,6 @@
-"""Long replies and pacing, with the real bot process at Zalo's real rates (1 message/s per
-chat). The packs are a copy of the shipped ones whose first household question carries a hint
-long enough that asking it takes two Zalo messages."""
+"""Long replies and pacing, with the real bot process at its real Zalo rates (5 messages/s
+overall, none per chat for answers). The packs are a copy of the shipped ones whose first
+household question carries a hint long enough that asking it takes two Zalo messages."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ async def test_a_long_question_is_split_at_2000_characters(
     assert words[start : start + len(hint)] == ["(" + hint[0], *hint[1:-1], hint[-1] + ")"]
 
 
-async def test_messages_to_one_chat_are_paced_at_one_per_second(
+async def test_the_messages_of_one_answer_are_not_held_apart(
     zalo: ZaloDouble, bot: RunningBot
 ) -> None:
     binh = ZaloPerson(zalo, zalo.new_user_id(), "Bình")
@@ -90,4 +90,6 @@ async def test_messages_to_one_chat_are_paced_at_one_per_second(
     ]
     assert len(dates) == 3
     gaps = [later - earlier for earlier, later in itertools.pairwise(dates)]
-    assert gaps[-1] >= 900, gaps  # the two parts of one answer: one second apart
+    # The two parts of one answer arrive together (they were a second apart when the bot
+    # paced each chat at one message a second).
+    assert gaps[-1] < 400, gaps

@@ -30,10 +30,8 @@ async def test_household_on_zalo_verified_by_collaborator_on_telegram(tmp_path: 
         env = zalo_env(
             zalo,
             db_path,
-            chat_rate=20,
             TELEGRAM_BOT_TOKEN="123456:TEST",
             TELEGRAM_API_BASE=tg.base_url,
-            TELEGRAM_CHAT_RATE_PER_SECOND="20",
             TELEGRAM_POLLING_TIMEOUT="5",
         )
         codes = run_demo(env, tmp_path)

@@ -44,7 +44,6 @@ async def bot(
     env = zalo_env(
         zalo,
         workdir / "hoctap.db",
-        chat_rate=20,
         ZALO_WEBHOOK_URL=url,
         ZALO_WEBHOOK_SECRET=SECRET,
         WEBHOOK_HOST="127.0.0.1",

@@ -28,17 +28,21 @@ def run_bench(*args: str) -> str:
     return done.stdout
 
 
-def ratio(output: str, mode: str) -> float:
+def ratio(output: str, mode: str, column: int = 3) -> float:
     row = next(
         line for line in output.splitlines() if re.match(rf"^\| +{re.escape(mode)} \|", line)
     )
-    return float(row.split("|")[3])
+    return float(row.split("|")[column])
 
 
 def test_sqlite_against_the_baseline_and_scale() -> None:
     output = run_bench("--scale", "--households", "30", "--assessments", "90")
     assert ratio(output, "baseline (aiogram + MemoryStorage)") == 1.0
     assert ratio(output, "hoctap, SQLite") > 0
+    # CPU per update and its ratio to the baseline's (columns 4 and 5).
+    assert ratio(output, "hoctap, SQLite", 4) > 0
+    assert ratio(output, "baseline (aiogram + MemoryStorage)", 5) == 1.0
+    assert ratio(output, "hoctap, SQLite", 5) > 0
     for operation in ("digest", "commune XLSX", "province CSV", "baseline: the same query"):
         assert re.search(rf"^\| +SQLite: {operation}.*\| +\d+\.\d+ \|", output, re.M), output
     # Each export's time as a multiple of its floor (its own query, written plainly).

@@ -238,7 +238,7 @@ async def test_a_verifier_on_zalo_gets_the_photos_by_the_bots_urls(
         channel = ZaloChannel(
             client,
             Translator(PROJECT_ROOT / "locales"),
-            limits=ZaloLimits(1000, 1000, push_per_second=1000),
+            limits=ZaloLimits(1000, push_per_second=1000, push_chat_interval=0),
             media=media,
             load=app.load_photo,
         )

@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.demo import ensure_demo
-from storage.db import Database, sqlite_file, upgrade
+from storage import db as storage_db
+from storage.db import Database, create_engine, is_sqlite, sqlite_file, upgrade
 from storage.sqlite_inline import Checkpointer
 from storage.tables import AssessmentLogRow, ChatStateRow
 from storage.uow import UnitOfWork
@@ -100,6 +103,28 @@ async def test_fast_statements_roll_back_with_the_session(db: Database) -> None:
         assert await session.scalar(select(ChatStateRow.state)) == {}
 
 
+async def test_compiled_and_session_statements_commit_as_one(db: Database) -> None:
+    """A message's compiled statements and one it runs through SQLAlchemy (renaming a
+    household) are one transaction: both are kept, or neither is."""
+    demo = await ensure_demo(db)
+    async with db.unit_of_work(NOW) as uow:
+        household = await uow.households.add(demo.village_ids[0], "Nguyễn Văn An")
+    with pytest.raises(RuntimeError):
+        async with db.unit_of_work(NOW) as uow:
+            assert await uow.chats.claim_update("telegram", "2001")
+            await uow.households.rename(household.id, "Trần Văn Bình")
+            raise RuntimeError("the handler failed")
+    async with db.unit_of_work(NOW) as uow:
+        renamed = await uow.households.get(household.id)
+        assert renamed is not None and renamed.head_name == "Nguyễn Văn An"
+        assert await uow.chats.claim_update("telegram", "2001")
+        await uow.households.rename(household.id, "Trần Văn Bình")
+    async with db.unit_of_work(NOW) as uow:
+        renamed = await uow.households.get(household.id)
+        assert renamed is not None and renamed.head_name == "Trần Văn Bình"
+        assert not await uow.chats.claim_update("telegram", "2001")
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     url = f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}"
@@ -107,9 +132,13 @@ def sqlite_url(tmp_path: Path) -> str:
     return url
 
 
-async def test_a_busy_database_is_waited_for_off_the_event_loop(sqlite_url: str) -> None:
+@pytest.mark.parametrize("through", ["session", "unit_of_work"])
+async def test_a_busy_database_is_waited_for_off_the_event_loop(
+    sqlite_url: str, through: str
+) -> None:
     """Another process (a CLI command, a backup) holds the write lock for a while: the write
-    waits in a thread, and the event loop keeps serving everyone else meanwhile."""
+    waits in a thread, and the event loop keeps serving everyone else meanwhile (a message's
+    unit of work begins on the driver connection itself: the same)."""
     path = sqlite_file(sqlite_url)
     assert path is not None
     db = Database(sqlite_url)
@@ -139,6 +168,9 @@ async def test_a_busy_database_is_waited_for_off_the_event_loop(sqlite_url: str)
             ticks += 1
 
     async def write() -> bool:
+        if through == "unit_of_work":
+            async with db.unit_of_work(NOW) as uow:
+                return await uow.chats.claim_update("telegram", "7")
         async with db.session() as session:
             return await UnitOfWork(session, NOW).chats.claim_update("telegram", "7")
 
@@ -174,3 +206,44 @@ async def test_the_wal_is_checkpointed_in_the_background(sqlite_url: str) -> Non
     # The pages went from the WAL into the database file.
     assert Path(path).stat().st_size > before
     await db.dispose()
+
+
+async def _kill_pooled_connection(engine: AsyncEngine, url: str) -> None:
+    """Use a connection, give it back to the pool, then kill it behind the pool's back (as a
+    database restart does)."""
+    async with engine.connect() as conn:
+        if is_sqlite(url):
+            raw = (await conn.get_raw_connection()).driver_connection
+        else:
+            pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+    if is_sqlite(url):
+        raw._conn.close()
+    else:
+        from tests.conftest import POSTGRES_URL, _admin
+
+        assert POSTGRES_URL
+        await _admin(POSTGRES_URL, f"SELECT pg_terminate_backend({int(pid)})")
+
+
+@pytest.mark.parametrize("idle_ping", [0.05, 1e9])
+async def test_a_connection_that_died_while_idle_is_replaced_before_use(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, idle_ping: float
+) -> None:
+    """PostgreSQL connections are not pinged at every checkout (3 of a message's 14 round
+    trips): only one that sat idle longer than IDLE_PING_SECONDS, which is replaced if dead.
+    One used again sooner goes unchecked: the statement fails (and the pool is renewed)."""
+    monkeypatch.setattr(storage_db, "IDLE_PING_SECONDS", idle_ping)
+    engine = create_engine(database_url, pool_size=1, max_overflow=0)
+    if is_sqlite(database_url):
+        storage_db._ping_when_idle(engine)  # PostgreSQL engines have it from create_engine
+    try:
+        await _kill_pooled_connection(engine, database_url)
+        await asyncio.sleep(0.1)
+        if idle_ping > 1:
+            with pytest.raises(DBAPIError):
+                async with engine.connect() as conn:
+                    await conn.scalar(text("SELECT 1"))
+        async with engine.connect() as conn:
+            assert await conn.scalar(text("SELECT 1")) == 1
+    finally:
+        await engine.dispose()

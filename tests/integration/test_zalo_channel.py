@@ -99,7 +99,8 @@ async def test_giving_up_reports_retry_later(
     zalo: ZaloDouble, client: ZaloBotClient, translator: Translator
 ) -> None:
     zalo.inject("sendMessage", "500", times=10)
-    limits = ZaloLimits(100, 100)  # each attempt is a call that counts against the rates
+    # Each attempt is a call that counts against the rates (here high, so none waits).
+    limits = ZaloLimits(100, push_per_second=100, push_chat_interval=0)
     channel = ZaloChannel(client, translator, limits=limits, attempts=3, backoff=False)
     with pytest.raises(RetryLater):
         await channel.send("c1", [Reply("Xin chào")])
@@ -174,7 +175,6 @@ async def test_the_runner_polls_answers_and_stops_cleanly(
         zalo_bot_token="test",
         zalo_api_base=zalo.base_url,
         zalo_polling_timeout=1,
-        zalo_chat_rate_per_second=50,
         _env_file=None,
     )
     app = build_app(settings)

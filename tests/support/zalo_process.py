@@ -24,9 +24,7 @@ from tests.support.zalo_double import ZaloDouble
 REPLY_TIMEOUT = 15.0
 
 
-def zalo_env(
-    double: ZaloDouble, db_path: Path, *, chat_rate: float | None = None, **extra: str
-) -> dict[str, str]:
+def zalo_env(double: ZaloDouble, db_path: Path, **extra: str) -> dict[str, str]:
     """The bot's environment: Zalo only (no Telegram token), pointed at the double."""
     env = {
         "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
@@ -35,9 +33,6 @@ def zalo_env(
         # Short long polls, so that a stop never waits long on one.
         "ZALO_POLLING_TIMEOUT": "5",
     }
-    if chat_rate is not None:
-        # Only to keep long conversations quick; pacing itself has tests at the real rate.
-        env["ZALO_CHAT_RATE_PER_SECOND"] = str(chat_rate)
     env.update(extra)
     return env
 

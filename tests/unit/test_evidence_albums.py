@@ -37,7 +37,7 @@ async def bot(tg: TelegramDouble) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 def channel(bot: Bot) -> TelegramChannel:
-    limits = TelegramLimits(1000, 1000, push_per_second=1000, chat_burst=100)
+    limits = TelegramLimits(1000, push_per_second=1000, push_chat_interval=0)
     stored = {"copy-aaaaaaaaaaaaaaaaaaaaaa.jpg": JPEG}
     return TelegramChannel(
         bot, Translator(PROJECT_ROOT / "locales"), limits=limits, load=stored.get

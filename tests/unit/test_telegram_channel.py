@@ -4,6 +4,8 @@ sees (splitting, editing, keyboards, files) and what happens when Telegram pushe
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import time
 from collections.abc import AsyncIterator
 
@@ -30,7 +32,7 @@ TOKEN = "123456:TEST"
 
 def fast() -> TelegramLimits:
     # Limiters belong to one event loop: a fresh one per test.
-    return TelegramLimits(1000, 1000, push_per_second=1000, chat_burst=100)
+    return TelegramLimits(1000, push_per_second=1000, push_chat_interval=0)
 
 
 @pytest.fixture
@@ -218,7 +220,7 @@ async def test_retry_after_is_waited_out(tg: TelegramDouble, channel: TelegramCh
 async def test_server_errors_and_timeouts_are_retried(
     tg: TelegramDouble, bot: Bot, translator: Translator
 ) -> None:
-    # Retried at once here; the backoff between attempts is tenacity's business.
+    # Retried at once here; the backoff between attempts is tested in test_delivery_limits.
     channel = TelegramChannel(bot, translator, limits=fast(), backoff=False)
     tg.inject("sendMessage", "500")
     tg.inject("sendMessage", "502")
@@ -262,26 +264,35 @@ async def test_a_blocked_chat_is_unreachable_and_flagged(
     assert flags == {"777": True, "778": False}
 
 
-async def test_per_chat_pacing_allows_a_burst_then_one_per_interval(
+async def test_answers_in_a_private_chat_go_out_at_once(
     tg: TelegramDouble, bot: Bot, translator: Translator
 ) -> None:
-    limits = TelegramLimits(1000, 10, push_per_second=1000, chat_burst=2)
-    channel = TelegramChannel(bot, translator, limits=limits)
+    # Telegram's own limits, as the running bot has them: no pacing per private chat.
+    channel = TelegramChannel(bot, translator, limits=TelegramLimits())
     started = time.monotonic()
-    await channel.reply(CHAT, [Reply(str(i)) for i in range(6)])
-    # Two at once, then one every 0.1 s.
-    assert time.monotonic() - started >= 0.35
-    started = time.monotonic()
-    for chat in range(1000, 1006):
-        await channel.reply(chat, [Reply("x")])
-    assert time.monotonic() - started < 0.35  # other chats are not held back
+    for n in range(4):
+        # An answer: the question edited to show the choice, then the next question.
+        await channel.reply(
+            CHAT, [Reply(f"Câu {n}: Có", replaces_prompt=True), question(f"Câu {n + 1}", n + 1)]
+        )
+    assert time.monotonic() - started < 0.5  # was a second per message at 1/s per chat
+    assert [m.text for m in tg.messages(CHAT)] == [
+        "Câu 0: Có",
+        "Câu 1: Có",
+        "Câu 2: Có",
+        "Câu 3: Có",
+        "Câu 4",
+    ]
 
 
-async def test_pushes_have_their_own_lower_overall_rate(
+async def test_pushes_to_one_chat_are_spaced_and_have_a_lower_overall_rate(
     tg: TelegramDouble, bot: Bot, translator: Translator
 ) -> None:
-    limits = TelegramLimits(1000, 1000, push_per_second=5, chat_burst=100)
+    limits = TelegramLimits(1000, push_per_second=5, push_chat_interval=0.2)
     channel = TelegramChannel(bot, translator, limits=limits)
+    await channel.send(str(CHAT), [Reply("Bản tin"), Reply("Biểu đồ"), Reply("Ghi chú")])
+    times = [r.at for r in tg.calls("sendMessage")]
+    assert all(later - earlier >= 0.18 for earlier, later in itertools.pairwise(times)), times
     started = time.monotonic()
     for chat in range(2000, 2010):
         await channel.send(str(chat), [Reply("Bản tin tuần")])
@@ -290,6 +301,22 @@ async def test_pushes_have_their_own_lower_overall_rate(
     for chat in range(3000, 3010):
         await channel.reply(chat, [Reply("Dạ")])
     assert time.monotonic() - started < 0.5  # answers are not queued behind pushes
+
+
+async def test_a_429_holds_every_chat_for_its_retry_after(
+    tg: TelegramDouble, bot: Bot, translator: Translator
+) -> None:
+    channel = TelegramChannel(bot, translator, limits=TelegramLimits())
+    tg.inject("sendMessage", "429", retry_after=1)
+    first = asyncio.create_task(channel.reply(CHAT, [Reply("Một")]))
+    await tg.wait_for(lambda: tg.fault_count("sendMessage", "429") == 1, timeout=5)
+    refused_at = tg.calls("sendMessage")[0].at
+    await channel.reply(CHAT + 1, [Reply("Hai")])  # another chat, after the refusal
+    await first
+    sent = {r.params["chat_id"]: r.at for r in tg.calls("sendMessage") if r.fault is None}
+    assert min(sent.values()) - refused_at >= 0.95, sent
+    assert [m.text for m in tg.messages(CHAT)] == ["Một"]
+    assert [m.text for m in tg.messages(CHAT + 1)] == ["Hai"]
 
 
 def test_telegram_errors_become_shared_outcomes() -> None:

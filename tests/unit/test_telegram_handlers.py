@@ -66,7 +66,7 @@ async def running(
     db: Database | None = None,
 ) -> AsyncIterator[TelegramChannel]:
     bot: Bot = tg.make_bot()
-    limits = TelegramLimits(1000, 1000, push_per_second=1000, chat_burst=100)
+    limits = TelegramLimits(1000, push_per_second=1000, push_chat_interval=0)
     chats = StoredChats(db.unit_of_work) if db is not None else None
     channel = TelegramChannel(bot, translator, chats=chats, limits=limits)
     bridge = TelegramBridge(Answering(service, channel.chats, apology="telegram-error"), channel)

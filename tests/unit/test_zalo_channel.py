@@ -144,7 +144,7 @@ def translator() -> Translator:
 
 
 def channel(client: FakeClient, translator: Translator, **kwargs: Any) -> ZaloChannel:
-    kwargs.setdefault("limits", ZaloLimits(1000, 1000, push_per_second=1000))
+    kwargs.setdefault("limits", ZaloLimits(1000, push_per_second=1000, push_chat_interval=0))
     return ZaloChannel(client, translator, backoff=False, **kwargs)  # type: ignore[arg-type]
 
 
@@ -235,15 +235,25 @@ async def test_typing_never_fails(translator: Translator) -> None:
 
 def test_default_limits_are_zalos_ceilings() -> None:
     limits = ZaloLimits()
-    assert limits.overall.max_rate == 5
-    assert limits.per_chat_rate == 1
-    assert limits.pushes.max_rate == 4
+    assert limits.overall is not None and limits.overall.interval == pytest.approx(1 / 5)
+    assert limits.pushes is not None and limits.pushes.interval == pytest.approx(1 / 4)
+    assert limits.push_chat_interval == 1
+    assert limits.group_per_minute is None
 
 
-async def test_one_chat_gets_one_message_per_period(translator: Translator) -> None:
+async def test_answers_to_one_chat_are_not_paced(translator: Translator) -> None:
     client = FakeClient()
-    # 10 per second per chat keeps the test short; the shape is the same at 1 per second.
-    limits = ZaloLimits(100, 10, push_per_second=100)
+    chan = ZaloChannel(client, translator, limits=ZaloLimits())  # type: ignore[arg-type]
+    await chan.reply("c1", [Reply("Dạ, đã ghi."), Reply("Câu 2/12")])
+    await chan.reply("c1", [Reply("Dạ, đã ghi."), Reply("Câu 3/12")])
+    times = [call[3] for call in client.calls]
+    assert len(times) == 4 and times[-1] - times[0] < 0.1  # within the 5 a second overall
+
+
+async def test_pushes_to_one_chat_get_one_message_per_period(translator: Translator) -> None:
+    client = FakeClient()
+    # 0.1 s keeps the test short; the shape is the same at 1 s.
+    limits = ZaloLimits(100, push_per_second=100, push_chat_interval=0.1)
     await ZaloChannel(client, translator, limits=limits).send(  # type: ignore[arg-type]
         "c1", [Reply("1"), Reply("2"), Reply("3")]
     )
@@ -253,7 +263,7 @@ async def test_one_chat_gets_one_message_per_period(translator: Translator) -> N
 
 async def test_the_overall_rate_spans_chats(translator: Translator) -> None:
     client = FakeClient()
-    limits = ZaloLimits(10, 100, push_per_second=10)
+    limits = ZaloLimits(10, push_per_second=10, push_chat_interval=0)
     chan = ZaloChannel(client, translator, limits=limits)  # type: ignore[arg-type]
     started = time.monotonic()
     for chat in range(15):

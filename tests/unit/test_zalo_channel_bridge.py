@@ -78,7 +78,7 @@ def make(translator: Translator, delay: float = 0.0) -> tuple[ZaloBridge, Servic
     channel = ZaloChannel(
         client,  # type: ignore[arg-type]
         translator,
-        limits=ZaloLimits(1000, 1000, push_per_second=1000),
+        limits=ZaloLimits(1000, push_per_second=1000, push_chat_interval=0),
         backoff=False,
     )
     answers = Answering(service, channel.chats, apology="zalo-error")
