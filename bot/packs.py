@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from conversations.packs import CriteriaPack, TitleKind, load_pack
+from conversations.pack_files import load_pack
+from conversations.packs import CriteriaPack, TitleKind
 
 
 def provisional_note(pack: CriteriaPack) -> str:
@@ -37,6 +38,9 @@ def source_lines(pack: CriteriaPack) -> list[str]:
         lines.append(f"  {ind.id} {state}: {ind.source or '(no source)'}")
     rule = "provisional" if pack.pass_rule.provisional else "not marked provisional"
     lines.append(f"  pass rule: {rule}")
+    for grade in pack.pass_rule.grades:
+        # The grades are part of the pass rule, and as checked as it is.
+        lines.append(f"  grade {grade.id} ({grade.name.vi}): from {grade.total_min:g} points")
     return lines
 
 

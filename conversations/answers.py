@@ -83,7 +83,17 @@ def _choice_names(choice: Choice) -> list[str]:
 # Profile questions that name the household or clan: the bot renames the subject from them
 # (bot/flows/assessment.py), and prefills them from these known names.
 NAME_QUESTIONS = frozenset({"head_name", "clan_name"})
-NAME_PREFILLS = frozenset({"household.head_name", "clan.name", "clan.head_name"})
+NAME_PREFILLS = frozenset(
+    {
+        "household.head_name",
+        "clan.name",
+        "clan.head_name",
+        # The packs of a person, a village and a unit (packs/cdht-*.yaml, dvht-2020.yaml).
+        "person.name",
+        "village.name",
+        "unit.name",
+    }
+)
 
 
 def names_someone(question: Question) -> bool:

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from conversations.packs import AnswerValue, CriteriaPack, Indicator, Question
+from conversations import order
+from conversations.packs import AnswerValue, CriteriaPack, Grade, Indicator, LocalizedText, Question
 
 FailedRuleCode = Literal[
     "unanswered", "total_below_min", "criterion_below_min", "indicator_below_min", "mandatory"
@@ -44,6 +45,15 @@ class FailedRule(_Frozen):
     required: float | None = None
 
 
+class GradeReached(_Frozen):
+    """The grade (xếp loại) a passed result reached, named as the pack names it."""
+
+    id: str
+    name: LocalizedText
+    # The total that grade needed here (the difficult-area one when it applied).
+    threshold: float
+
+
 class ScoreResult(_Frozen):
     pack_id: str
     pack_version: str
@@ -58,6 +68,9 @@ class ScoreResult(_Frozen):
     # Some indicator was provisional; the pass rule was (a score stored before the flag: no).
     provisional: bool
     provisional_rule: bool = False
+    # The best grade reached; None when the pack has none, the result did not pass, or it
+    # passed below every grade (a score stored before grades: None).
+    grade: GradeReached | None = None
 
 
 def is_relevant(
@@ -71,11 +84,7 @@ def relevant_answers(
 ) -> dict[str, AnswerValue]:
     """Answers to questions that apply, in pack order; an answer whose question no longer applies
     (an earlier answer changed) is dropped, so it can neither score nor feed a later condition."""
-    kept: dict[str, AnswerValue] = {}
-    for q in pack.questions():
-        if q.name in answers and is_relevant(pack, pack.relevance_of(q), kept):
-            kept[q.name] = answers[q.name]
-    return kept
+    return order.relevant_answers(pack, answers)
 
 
 def _chosen_provisional(question: Question, value: AnswerValue) -> bool:
@@ -178,11 +187,14 @@ def score(
                 )
             )
     total = sum(c.points for c in criteria)
-    threshold = rule.total_min
-    if difficult_area and rule.difficult_area_total_min is not None:
-        threshold = rule.difficult_area_total_min
+    threshold = rule.threshold(difficult_area)
     if total < threshold:
         failed.insert(0, FailedRule(code="total_below_min", points=total, required=threshold))
+    reached = None
+    if not failed:
+        reached = next(
+            (g for g in rule.grades if _reaches(g, criteria, total, difficult_area)), None
+        )
     return ScoreResult(
         pack_id=pack.id,
         pack_version=pack.version,
@@ -196,4 +208,26 @@ def score(
         failed_rules=tuple(failed),
         provisional=pack.provisional,
         provisional_rule=pack.pass_rule.provisional,
+        grade=None
+        if reached is None
+        else GradeReached(
+            id=reached.id, name=reached.name, threshold=reached.threshold(difficult_area)
+        ),
     )
+
+
+def _reaches(
+    grade: Grade, criteria: list[CriterionScore], total: float, difficult_area: bool
+) -> bool:
+    """Whether a result meets every condition of a grade."""
+    if total < grade.threshold(difficult_area):
+        return False
+    for criterion in criteria:
+        if criterion.points < grade.criterion_minimums.get(criterion.id, 0):
+            return False
+        for ind in criterion.indicators:
+            if grade.indicator_min is not None and ind.points < grade.indicator_min:
+                return False
+            if ind.points < grade.indicator_minimums.get(ind.id, 0):
+                return False
+    return True

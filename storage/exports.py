@@ -36,6 +36,17 @@ class ExportRow:
     decision_number: str | None
     decision_date: date | None
     submitted_at: datetime | None
+    # The grade reached (xếp loại) by language, {"vi": "Khá", "en": "Good"}; None when the
+    # pack has no grades or none was reached.
+    grade: Mapping[str, str] | None = None
+
+
+def _grade(score: Any) -> dict[str, str] | None:
+    grade = score.get("grade") if isinstance(score, dict) else None
+    name = grade.get("name") if isinstance(grade, dict) else None
+    if not isinstance(name, dict) or not isinstance(name.get("vi"), str):
+        return None
+    return {lang: text for lang, text in name.items() if isinstance(text, str)}
 
 
 def _points(score: Any) -> dict[str, float]:
@@ -108,6 +119,7 @@ def _export_row(r: Any, clan_villages: Mapping[int, str] | None = None) -> Expor
         decision_number=r[15],
         decision_date=r[16],
         submitted_at=opt_utc(r[17]),
+        grade=_grade(r[12]),
     )
 
 

@@ -7,7 +7,7 @@ Every problem names the sheet, row and column a commune secretary has to fix, e.
 which cell each piece of pack data came from, and map the paths in pydantic's and
 `check_pack`'s problems back through that table.
 
-- `layout`: the sheets, their columns, which column each pack field goes in, cell locations;
+- `layout`: the sheets (grades optional), their columns, which column each pack field goes in, cell locations;
 - `cells`: opening a workbook and reading its cells into pack values;
 - `importing`: workbook -> pack data, checked, and the YAML to write;
 - `exporting`: pack -> workbook.
@@ -27,6 +27,8 @@ from conversations.pack_sheets.layout import (
     COLUMNS,
     CRITERIA_COLUMNS,
     CRITERION_FIELDS,
+    GRADE_COLUMNS,
+    GRADE_FIELDS,
     INDICATOR_FIELDS,
     PASS_RULE_FIELDS,
     QUESTION_FIELDS,
@@ -45,6 +47,8 @@ __all__ = [
     "COLUMNS",
     "CRITERIA_COLUMNS",
     "CRITERION_FIELDS",
+    "GRADE_COLUMNS",
+    "GRADE_FIELDS",
     "INDICATOR_FIELDS",
     "PASS_RULE_FIELDS",
     "QUESTION_FIELDS",

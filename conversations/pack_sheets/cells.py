@@ -137,11 +137,13 @@ def _header(value: Any) -> str:
     return re.sub(r"\s+", "_", text)
 
 
-def read_sheet(wb: Workbook, name: str, reader: Reader) -> list[Row] | None:
-    """The non-empty rows of a sheet as {column: value}; None when the sheet is missing."""
+def read_sheet(wb: Workbook, name: str, reader: Reader, optional: bool = False) -> list[Row] | None:
+    """The non-empty rows of a sheet as {column: value}; None when the sheet is missing (a
+    problem unless the sheet is optional)."""
     ws = next((w for w in wb.worksheets if w.title.strip().lower() == name), None)
     if ws is None:
-        reader.fail(Cell(name), "the sheet is missing")
+        if not optional:
+            reader.fail(Cell(name), "the sheet is missing")
         return None
     known = {c.name for c in COLUMNS[name]}
     rows = ws.iter_rows(values_only=True)

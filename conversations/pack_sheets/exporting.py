@@ -20,6 +20,8 @@ from conversations.pack_sheets.layout import (
     COLUMNS,
     CRITERIA,
     DEFAULT_MAX_LENGTH,
+    GRADES,
+    MINIMUM_SEPARATOR,
     SETTINGS,
     SHEETS,
     SURVEY,
@@ -162,7 +164,31 @@ def pack_rows(pack: CriteriaPack) -> dict[str, list[dict[str, Any]]]:
         "pass_rule_provisional": _yes(rule.provisional),
         "spec_version": pack.spec_version,
     }
-    return {SURVEY: survey, CHOICES: choices, CRITERIA: criteria, SETTINGS: [settings]}
+    grades = [
+        {
+            "id": g.id,
+            **_texts("name", g.name),
+            "total_min": _num(g.total_min),
+            "difficult_area_total_min": _num(g.difficult_area_total_min),
+            "indicator_min": _num(g.indicator_min),
+            "criterion_minimums": _minimums(g.criterion_minimums),
+            "indicator_minimums": _minimums(g.indicator_minimums),
+        }
+        for g in rule.grades
+    ]
+    return {
+        SURVEY: survey,
+        CHOICES: choices,
+        CRITERIA: criteria,
+        SETTINGS: [settings],
+        GRADES: grades,
+    }
+
+
+def _minimums(values: dict[str, float]) -> str | None:
+    """{"1": 20, "2": 30} as "1=20; 2=30"."""
+    parts = [f"{key}={_num(points)}" for key, points in values.items()]
+    return f"{MINIMUM_SEPARATOR} ".join(parts) or None
 
 
 HEADER_FONT = Font(bold=True)
@@ -203,7 +229,7 @@ def _write_sheet(ws: Worksheet, columns: tuple[Column, ...], rows: list[dict[str
 
 
 def pack_to_workbook(pack: CriteriaPack) -> Workbook:
-    """The spreadsheet layout of a pack (survey, choices, criteria, settings)."""
+    """The spreadsheet layout of a pack (survey, choices, criteria, settings, grades)."""
     wb = Workbook()
     default = wb.active
     rows = pack_rows(pack)

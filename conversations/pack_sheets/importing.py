@@ -14,6 +14,7 @@ import yaml
 from openpyxl import Workbook
 from pydantic import ValidationError
 
+from conversations.pack_files import PackError, check_pack, migrate, pack_from_data
 from conversations.pack_sheets.cells import Reader, Row, read_sheet
 from conversations.pack_sheets.layout import (
     ALIAS_SEPARATOR,
@@ -22,8 +23,12 @@ from conversations.pack_sheets.layout import (
     CHOICES,
     CRITERIA,
     CRITERION_FIELDS,
+    GRADE_FIELDS,
+    GRADES,
     INDICATOR_COLUMNS,
     INDICATOR_FIELDS,
+    MINIMUM_SEPARATOR,
+    OPTIONAL_SHEETS,
     PASS_RULE_FIELDS,
     QUESTION_FIELDS,
     QUESTION_ONLY_COLUMNS,
@@ -39,14 +44,7 @@ from conversations.pack_sheets.layout import (
     Locations,
     pack_error,
 )
-from conversations.packs import (
-    NAME_PATTERN,
-    CriteriaPack,
-    PackError,
-    check_pack,
-    migrate,
-    pack_from_data,
-)
+from conversations.packs import NAME_PATTERN, CriteriaPack
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -91,6 +89,44 @@ class _Converter:
         data["pass_rule"] = rule
         self.locations.add((), row.cell(), SETTINGS_FIELDS)
         self.locations.add(("pass_rule",), row.cell(), PASS_RULE_FIELDS)
+
+    # grades -------------------------------------------------------------------------------
+
+    def grades(self, rows: list[Row] | None, data: dict[str, Any]) -> None:
+        """The pass rule's grades, one per row, best first (no sheet or no rows: none)."""
+        grades: list[dict[str, Any]] = []
+        for row in rows or ():
+            grade: dict[str, Any] = {}
+            _put(grade, "id", self.read.text(row, "id"))
+            _put(grade, "name", self.read.localized(row, "name"))
+            for key in ("total_min", "difficult_area_total_min", "indicator_min"):
+                _put(grade, key, self.read.number(row, key))
+            for key in ("criterion_minimums", "indicator_minimums"):
+                _put(grade, key, self.minimums(row, key))
+            self.locations.add(("pass_rule", "grades", len(grades)), row.cell(), GRADE_FIELDS)
+            grades.append(grade)
+        if grades:
+            data.setdefault("pass_rule", {})["grades"] = grades
+
+    def minimums(self, row: Row, column: str) -> dict[str, Any] | None:
+        """ "1=20; 2=30" as {"1": 20, "2": 30}."""
+        text = self.read.text(row, column)
+        if text is None:
+            return None
+        found: dict[str, Any] = {}
+        for part in re.split(r"[;\n]", text):
+            if not part.strip():
+                continue
+            pieces = part.split("=")
+            points = _parse_number(pieces[1]) if len(pieces) == 2 else None
+            if points is None or not pieces[0].strip():
+                self.read.fail(
+                    row.cell(column),
+                    f'"{part.strip()}" is not ID=POINTS; write e.g. 1=20{MINIMUM_SEPARATOR} 2=30',
+                )
+                return None
+            found[pieces[0].strip()] = points
+        return found
 
     # choices ------------------------------------------------------------------------------
 
@@ -333,9 +369,13 @@ def workbook_to_data(wb: Workbook) -> tuple[dict[str, Any], Locations, list[Foun
     """The pack data a workbook holds, where each part came from, and the cells that could
     not be read (their values are left out of the data, or replaced by a placeholder)."""
     convert = _Converter()
-    sheets = {name: read_sheet(wb, name, convert.read) for name in SHEETS}
+    sheets = {
+        name: read_sheet(wb, name, convert.read, optional=name in OPTIONAL_SHEETS)
+        for name in SHEETS
+    }
     data: dict[str, Any] = {}
     convert.settings(sheets[SETTINGS], data)
+    convert.grades(sheets[GRADES], data)
     lists = convert.choice_lists(sheets[CHOICES])
     criteria = convert.criteria(sheets[CRITERIA])
     convert.survey(sheets[SURVEY], lists, criteria, data, sheets[CRITERIA] is not None)

@@ -7,20 +7,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from conversations.packs import (
-    QUESTION_TYPES,
-    PackError,
-    PackProblem,
-    QuestionKind,
-    TitleKind,
-    spoken_list,
-)
+from conversations.pack_files import PackError, PackProblem
+from conversations.packs import QUESTION_TYPES, QuestionKind, TitleKind, spoken_list
 
 SURVEY = "survey"
 CHOICES = "choices"
 CRITERIA = "criteria"
 SETTINGS = "settings"
-SHEETS = (SURVEY, CHOICES, CRITERIA, SETTINGS)
+GRADES = "grades"
+SHEETS = (SURVEY, CHOICES, CRITERIA, SETTINGS, GRADES)
+# A workbook made before grades existed has no grades sheet: it reads as a pack without grades.
+OPTIONAL_SHEETS = (GRADES,)
 
 CALCULATE = "calculate"  # the survey type of a computed indicator: a formula, no question
 # What each type of the survey sheet's type column takes: a question type's choice list, or
@@ -132,11 +129,37 @@ SETTINGS_COLUMNS = _columns(
     ("pass_rule_provisional", 12, "flag", "yes: ngưỡng đạt tạm thời, chưa đối chiếu văn bản"),
     ("spec_version", 10, "number", "Phiên bản định dạng (để trống)"),
 )
+GRADE_COLUMNS = _columns(
+    ("id", 10, "id", "Mã mức xếp loại: chữ không dấu, số, dấu _ (ví dụ: tot, kha, dat)"),
+    ("name::vi", 16, "long", "Tên mức xếp loại, ví dụ Tốt"),
+    ("name::en", 16, "long", "Tên mức xếp loại bằng tiếng Anh"),
+    ("total_min", 10, "number", "Tổng điểm tối thiểu của mức này"),
+    (
+        "difficult_area_total_min",
+        14,
+        "number",
+        "Tổng điểm tối thiểu ở vùng khó khăn (trống: như trên)",
+    ),
+    ("indicator_min", 12, "number", "Không chỉ số nào dưới số điểm này"),
+    (
+        "criterion_minimums",
+        22,
+        "text",
+        "Điểm tối thiểu từng tiêu chí: MÃ=ĐIỂM; ..., ví dụ 1=20; 2=30",
+    ),
+    (
+        "indicator_minimums",
+        22,
+        "text",
+        "Điểm tối thiểu từng chỉ số: MÃ=ĐIỂM; ..., ví dụ 2.1=10",
+    ),
+)
 COLUMNS: dict[str, tuple[Column, ...]] = {
     SURVEY: SURVEY_COLUMNS,
     CHOICES: CHOICE_COLUMNS,
     CRITERIA: CRITERIA_COLUMNS,
     SETTINGS: SETTINGS_COLUMNS,
+    GRADES: GRADE_COLUMNS,
 }
 
 INDICATOR_COLUMNS = (
@@ -303,3 +326,14 @@ PASS_RULE_FIELDS = {
     "indicator_min": "indicator_min",
     "provisional": "pass_rule_provisional",
 }
+# The pass rule's grades: one row each of the grades sheet, best first.
+GRADE_FIELDS = {
+    "id": "id",
+    "name": "name::vi",
+    "total_min": "total_min",
+    "difficult_area_total_min": "difficult_area_total_min",
+    "indicator_min": "indicator_min",
+    "criterion_minimums": "criterion_minimums",
+    "indicator_minimums": "indicator_minimums",
+}
+MINIMUM_SEPARATOR = ";"

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conversations.packs import load_pack
+from conversations.pack_files import load_pack
 from tests.support.telegram_double import TelegramDouble
 
 ROOT = Path(__file__).resolve().parents[2]

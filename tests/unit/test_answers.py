@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from conversations.answers import Accepted, Rejection, choice_by_value, parse_answer
-from conversations.packs import AnswerValue, Choice, CriteriaPack, Question, load_pack
+from conversations.pack_files import load_pack
+from conversations.packs import AnswerValue, Choice, CriteriaPack, Question
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
 PACK = load_pack(PACKS / "gdht-448.yaml")
@@ -197,7 +198,7 @@ def test_constraint_on_a_choice() -> None:
 
 
 def small_pack_with_choice_constraint() -> CriteriaPack:
-    from conversations.packs import parse_pack
+    from conversations.pack_files import parse_pack
 
     return parse_pack(
         """

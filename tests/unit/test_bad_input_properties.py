@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bot.i18n import Translator
 from bot.rendering import Renderer
 from conversations import engine
-from conversations.packs import CriteriaPack, load_pack
+from conversations.pack_files import load_pack
+from conversations.packs import CriteriaPack
 
 ROOT = Path(__file__).resolve().parents[2]
 HOUSEHOLD = load_pack(ROOT / "packs" / "gdht-448.yaml")

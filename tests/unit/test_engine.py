@@ -35,7 +35,8 @@ from conversations.engine import (
     resume,
     start,
 )
-from conversations.packs import AnswerValue, CriteriaPack, load_pack, parse_pack
+from conversations.pack_files import load_pack, parse_pack
+from conversations.packs import AnswerValue, CriteriaPack
 from tests.support.answers import HOUSEHOLD_ANSWERS
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"

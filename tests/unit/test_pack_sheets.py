@@ -11,10 +11,13 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from conversations.pack_files import PackError, load_pack, parse_pack
 from conversations.pack_sheets import (
     CHOICE_COLUMNS,
     CHOICE_FIELDS,
     CRITERION_FIELDS,
+    GRADE_COLUMNS,
+    GRADE_FIELDS,
     INDICATOR_FIELDS,
     PASS_RULE_FIELDS,
     QUESTION_FIELDS,
@@ -29,12 +32,10 @@ from conversations.packs import (
     Choice,
     CriteriaPack,
     Criterion,
+    Grade,
     Indicator,
-    PackError,
     PassRule,
     Question,
-    load_pack,
-    parse_pack,
 )
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
@@ -64,7 +65,9 @@ def test_every_pack_field_has_a_place_in_the_workbook() -> None:
     assert set(Indicator.model_fields) == set(INDICATOR_FIELDS)
     assert set(Choice.model_fields) == set(CHOICE_FIELDS)
     assert set(Criterion.model_fields) == set(CRITERION_FIELDS)
-    assert set(PassRule.model_fields) == set(PASS_RULE_FIELDS)
+    # The grades have a sheet of their own.
+    assert set(PassRule.model_fields) == {*PASS_RULE_FIELDS, "grades"}
+    assert set(Grade.model_fields) == set(GRADE_FIELDS)
     top = set(CriteriaPack.model_fields) - {"profile", "criteria", "pass_rule"}
     assert top == set(SETTINGS_FIELDS)
 
@@ -161,7 +164,10 @@ def test_export_layout_is_editable_in_excel(tmp_path: Path) -> None:
     file = tmp_path / "gdht.xlsx"
     pack_to_workbook(load_pack(PACKS / "gdht-448.yaml")).save(file)
     wb = load_workbook(file)
-    assert wb.sheetnames == ["survey", "choices", "criteria", "settings"]
+    assert wb.sheetnames == ["survey", "choices", "criteria", "settings", "grades"]
+    # A pack without grades leaves the grades sheet with its headers only, ready to fill in.
+    assert [c.value for c in wb["grades"][1]] == [c.name for c in GRADE_COLUMNS]
+    assert wb["grades"].max_row == 1
     survey = wb["survey"]
     assert [c.value for c in survey[1]] == [c.name for c in SURVEY_COLUMNS]
     assert [c.value for c in wb["choices"][1]] == [c.name for c in CHOICE_COLUMNS]
@@ -416,3 +422,110 @@ def test_formula_looking_text_stays_text() -> None:
     wb = _reopen(pack_to_workbook(changed))
     header = [c.value for c in wb["survey"][1]]
     assert wb["survey"].cell(row=4, column=header.index("relevant") + 1).value == "=1"
+
+
+# --- Grades (xếp loại) --------------------------------------------------------------------------
+
+
+def _rows(wb: Workbook, sheet: str) -> list[dict[str, Any]]:
+    header = [c.value for c in wb[sheet][1]]
+    return [
+        dict(zip(header, r, strict=True)) for r in wb[sheet].iter_rows(min_row=2, values_only=True)
+    ]
+
+
+def test_a_graded_pack_writes_its_grades_one_row_each_and_reads_them_back() -> None:
+    pack = load_pack(PACKS / "dvht-2020.yaml")
+    wb = _reopen(pack_to_workbook(pack))
+    rows = _rows(wb, "grades")
+    assert [(r["id"], r["name::vi"], r["total_min"]) for r in rows] == [
+        ("tot", "Tốt", 85),
+        ("kha", "Khá", 70),
+        ("dat", "Đạt", 50),
+    ]
+    assert (rows[0]["criterion_minimums"], rows[0]["indicator_minimums"]) == ("2=30", "2.1=10")
+    data, imported = import_workbook(wb, "dvht.xlsx")
+    assert imported == pack
+    assert [g.name.vi for g in imported.pass_rule.grades] == ["Tốt", "Khá", "Đạt"]
+    assert imported.pass_rule.grades[0].indicator_minimums == {"2.1": 10}
+    assert parse_pack(data_to_yaml(data, "dvht.xlsx")) == pack
+
+
+def _graded() -> dict[str, Any]:
+    parts = _valid()
+    parts["grades"] = [
+        {
+            "id": "tot",
+            "name::vi": "Tốt",
+            "name::en": "Very good",
+            "total_min": 17,
+            "difficult_area_total_min": "16,5",
+            "criterion_minimums": "1=15",
+            "indicator_minimums": "1.1=10; 1.2=7,5",
+        },
+        {"id": "dat", "name::vi": "Đạt", "total_min": 15},
+    ]
+    return parts
+
+
+def _graded_workbook(parts: dict[str, Any]) -> Workbook:
+    grades = parts.pop("grades")
+    wb = _workbook(**parts)
+    _sheet(wb, "grades", grades)
+    return _reopen(wb)
+
+
+def test_grades_written_by_hand_import() -> None:
+    _, pack = import_workbook(_graded_workbook(_graded()), "xa.xlsx")
+    best, lowest = pack.pass_rule.grades
+    assert (best.id, best.name.en, best.total_min, best.difficult_area_total_min) == (
+        "tot",
+        "Very good",
+        17,
+        16.5,
+    )
+    assert best.criterion_minimums == {"1": 15}
+    assert best.indicator_minimums == {"1.1": 10, "1.2": 7.5}
+    assert (lowest.id, lowest.total_min, lowest.indicator_minimums) == ("dat", 15, {})
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda g: g[0].update({"criterion_minimums": "9=5"}),
+            "grades!R2 (column \"criterion_minimums\"): no criterion has the id '9'",
+        ),
+        (
+            lambda g: g[0].update({"indicator_minimums": "1.1=20"}),
+            'grades!R2 (column "indicator_minimums"): 20 is outside 0..10 points',
+        ),
+        (
+            lambda g: g[0].update({"indicator_minimums": "1.1 mười"}),
+            'grades!R2 (column "indicator_minimums"): "1.1 mười" is not ID=POINTS',
+        ),
+        (
+            lambda g: g[1].update({"total_min": 10}),
+            'grades!R3 (column "total_min"): 10 is below the pass mark (15)',
+        ),
+        (
+            lambda g: g[1].update({"total_min": 17.5}),
+            "grades!R3 (column \"total_min\"): needs more points than 'tot' above it",
+        ),
+        (
+            lambda g: g[1].update({"id": "tot"}),
+            "grades!R3 (column \"id\"): grade id 'tot' is used twice",
+        ),
+        (
+            lambda g: g[1].update({"name::vi": None}),
+            'grades!R3 (column "name::vi"): required, but the cell is empty',
+        ),
+    ],
+)
+def test_each_grade_problem_names_its_cell(change: Any, expected: str) -> None:
+    parts = _graded()
+    change(parts["grades"])
+    with pytest.raises(PackError) as caught:
+        import_workbook(_graded_workbook(parts), "xa.xlsx")
+    problems = [str(p) for p in caught.value.problems]
+    assert any(p.startswith(expected) for p in problems), problems

@@ -11,15 +11,9 @@ from typing import Any
 import pytest
 
 from bot.cli import main as hoctap
-from conversations import packs
-from conversations.packs import (
-    CURRENT_SPEC_VERSION,
-    CriteriaPack,
-    PackError,
-    load_pack,
-    migrate,
-    parse_pack,
-)
+from conversations import pack_files
+from conversations.pack_files import PackError, load_pack, migrate, parse_pack
+from conversations.packs import CURRENT_SPEC_VERSION, CriteriaPack
 from conversations.scoring import score
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
@@ -413,7 +407,7 @@ def test_a_pack_of_the_current_spec_needs_no_migration() -> None:
 
 
 def test_migrations_run_in_order_up_to_the_current_spec(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(packs, "CURRENT_SPEC_VERSION", 3)
+    monkeypatch.setattr(pack_files, "CURRENT_SPEC_VERSION", 3)
     seen: list[int] = []
 
     def rename_threshold(data: dict[str, Any]) -> dict[str, Any]:  # spec 1 -> 2
@@ -441,13 +435,13 @@ def test_migrations_run_in_order_up_to_the_current_spec(monkeypatch: pytest.Monk
 def test_loading_an_old_pack_applies_the_registered_migrations(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(packs, "CURRENT_SPEC_VERSION", 2)
+    monkeypatch.setattr(pack_files, "CURRENT_SPEC_VERSION", 2)
 
     def spec_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
         data["pass_rule"] = {"total_min": data.pop("pass_mark")}
         return data
 
-    monkeypatch.setitem(packs.MIGRATIONS, 1, spec_1_to_2)
+    monkeypatch.setitem(pack_files.MIGRATIONS, 1, spec_1_to_2)
     text = minimal_pack().replace("pass_rule: {total_min: 5}", "pass_mark: 7")
     pack = parse_pack("spec_version: 1\n" + text)
     assert pack.spec_version == 2
@@ -473,7 +467,7 @@ def test_a_pass_rule_flag_that_is_not_yes_or_no_is_named_with_its_line() -> None
 
 
 def test_a_missing_migration_is_a_problem(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(packs, "CURRENT_SPEC_VERSION", 3)
+    monkeypatch.setattr(pack_files, "CURRENT_SPEC_VERSION", 3)
     with pytest.raises(PackError, match="no migration from 2"):
         migrate({"spec_version": 1}, {1: lambda data: data})
 

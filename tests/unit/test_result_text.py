@@ -10,7 +10,7 @@ import yaml
 
 from bot.i18n import Translator
 from bot.rendering import Renderer
-from conversations.packs import load_pack, pack_from_data
+from conversations.pack_files import load_pack, pack_from_data
 from conversations.scoring import score
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,8 @@ import yaml
 
 from bot.cli import main as hoctap
 from bot.packs import PackLibrary
-from conversations.packs import AnswerValue, CriteriaPack, load_pack, pack_from_data
+from conversations.pack_files import load_pack, pack_from_data
+from conversations.packs import AnswerValue, CriteriaPack
 from conversations.scoring import ScoreResult, score
 
 PACKS = Path(__file__).resolve().parents[2] / "packs"
