@@ -28,6 +28,8 @@ from bot.reports.chat import make_report_hook
 from bot.reports.service import Reports
 from bot.service import ChatService
 from bot.settings import Settings
+from bot.webaccess import WebAccess, make_document_link, make_web_hook
+from bot.webview import WebView
 from bot.zalo import ZaloBridge, ZaloRunner, make_channel, make_client, make_media
 from storage.db import Database
 from storage.ports import UnitsOfWork
@@ -35,6 +37,7 @@ from storage.ports import UnitsOfWork
 if TYPE_CHECKING:
     # Imported where they are built, for start-up time: see telegram_channel.
     from bot.telegram import TelegramChannel, TelegramRunner
+    from bot.web import WebSite
 
 
 def utc_now() -> datetime:
@@ -72,6 +75,9 @@ class App:
     reports: Reports
     service: ChatService
     chats: ChatDirectory
+    # The web page (issue 16): who gets in, and what it shows.
+    web: WebAccess
+    view: WebView
     # How each running channel downloads a photo a person sent (filled as channels are built).
     downloads: dict[str, Download] = field(default_factory=dict)
 
@@ -116,6 +122,12 @@ class App:
             backoff=settings.photo_fetch_backoff_seconds,
         )
 
+    def web_site(self) -> WebSite:
+        """The web page's routes, to add to the web server (`hoctap run`, `hoctap web`)."""
+        from bot.web import WebSite  # Jinja2 only when the page is served
+
+        return WebSite(self.web, self.view, self.translator)
+
     def load_photo(self, name: str) -> bytes | None:
         """A stored evidence photo's bytes, for a channel that cannot send it by its id."""
         return self.db.photos.read(name) if self.db.photos is not None else None
@@ -136,6 +148,7 @@ class App:
                 closers.append(client.close)
                 zalo = make_channel(client, self.settings, self.translator, self.chats)
                 zalo.load = self.load_photo
+                zalo.document_link = make_document_link(self.web, self.translator)
                 senders["zalo"] = zalo
             yield senders
         finally:
@@ -151,6 +164,7 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
     # Notices to other people go to the outbox in the same transaction as the change they
     # announce (bot/notices.py); /baocao and the report buttons are answered by the reports.
     reports = Reports(db, packs, translator, settings, clock)
+    web = WebAccess(db, settings, clock)
     service = ChatService(
         db.unit_of_work,
         packs,
@@ -159,9 +173,19 @@ def build_app(settings: Settings | None = None, *, clock: Callable[[], datetime]
         timezone=settings.timezone,
         push_sink=queue_pushes,
         report_hook=make_report_hook(reports),
+        telegram_link=f"https://t.me/{settings.telegram_bot_username}",
+        web_hook=make_web_hook(web),
     )
     return App(
-        settings, db, packs, translator, reports, service, StoredChats(db.unit_of_work, clock)
+        settings,
+        db,
+        packs,
+        translator,
+        reports,
+        service,
+        StoredChats(db.unit_of_work, clock),
+        web,
+        WebView(reports, packs, translator),
     )
 
 
@@ -203,5 +227,6 @@ def zalo_runner(app: App) -> ZaloRunner:
     client = make_client(settings)
     channel = make_channel(client, settings, app.translator, app.chats, make_media(settings))
     channel.load = app.load_photo
+    channel.document_link = make_document_link(app.web, app.translator)
     answers = Answering(app.service, channel.chats, apology="zalo-error")
     return ZaloRunner(settings, ZaloBridge(answers, channel))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.admin.targets import DEFAULT_TARGETS
 from bot.bootstrap import utc_now
 from bot.settings import Settings
-from conversations.domain import Role
+from conversations.domain import LearningUnitKind, Role
 from storage.db import Database
 from storage.invites import Invite
 
@@ -22,15 +23,8 @@ DEMO_TOTALS = {
 }
 DEMO_COLLABORATOR = "Nguyễn Thị Lan"
 DEMO_CHAIR = "Trần Văn Bình"
-# National programme targets (Quyết định 387/QĐ-TTg) echoed by the commune plan: domain.md §4.
-DEFAULT_TARGETS = {
-    (2025, "household"): 70.0,
-    (2030, "household"): 80.0,
-    (2025, "clan"): 65.0,
-    (2030, "clan"): 75.0,
-    (2025, "village"): 65.0,
-    (2030, "village"): 75.0,
-}
+# The demo's "Đơn vị học tập" (issue 15): its head and staff join by the demo's invites.
+DEMO_UNIT: tuple[str, LearningUnitKind, int] = ("Trường Tiểu học Kim Liên", "school", 32)
 CONSOLE_USER = "local"
 # An arbitrary key for PostgreSQL's advisory lock around creating the demo commune.
 DEMO_LOCK = 0x686F63746170
@@ -42,8 +36,10 @@ class DemoCommune:
     village_ids: tuple[int, ...]
     collaborator_id: int
     chair_id: int
-    # Demo invites, reusable so the demo works for several people: role -> invite.
+    # Demo invites, reusable so the demo works for several people: role -> invite ("citizen":
+    # the demo unit's staff; "unit_head", "village_head": of the demo unit, the first village).
     invites: dict[str, Invite]
+    unit_id: int = 0
 
 
 def any_channel_token(settings: Settings) -> bool:
@@ -98,16 +94,28 @@ async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
             await uow.chats.bind(identity.id, collaborator)
         invites: dict[str, Invite] = {}
         existing_invites = await uow.invites.of_commune(commune.id)
-        wanted: tuple[tuple[Role, int | None], ...] = (
-            ("collaborator", None),
-            ("chair", None),
-            ("household", villages[0].id),
+        # One example of each of the five subjects: households and clans by the collaborator,
+        # the village by its head, the unit by its head, a person among the unit's staff.
+        name, kind, staff = DEMO_UNIT
+        unit = await uow.subjects.find_unit(commune.id, name) or await uow.subjects.add_unit(
+            commune.id, name, kind, staff
         )
-        for role, village_id in wanted:
+        wanted: tuple[tuple[Role, int | None, int | None], ...] = (
+            ("collaborator", None, None),
+            ("chair", None, None),
+            ("household", villages[0].id, None),
+            ("village_head", villages[0].id, None),
+            ("unit_head", None, unit.id),
+            ("citizen", None, unit.id),
+        )
+        for role, village_id, unit_id in wanted:
             usable = [
                 i
                 for i in existing_invites
-                if i.role == role and i.village_id == village_id and i.usable(uow.now)
+                if i.role == role
+                and i.village_id == village_id
+                and i.unit_id == unit_id
+                and i.usable(uow.now)
             ]
             invites[role] = (
                 usable[0]
@@ -116,7 +124,10 @@ async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
                     role,
                     commune.id,
                     village_id=village_id,
+                    unit_id=unit_id,
                     max_uses=None,
                 )
             )
-        return DemoCommune(commune.id, tuple(v.id for v in villages), collaborator, chair, invites)
+        return DemoCommune(
+            commune.id, tuple(v.id for v in villages), collaborator, chair, invites, unit.id
+        )

@@ -80,12 +80,24 @@ async def create(app: App, args: argparse.Namespace) -> int:
             else await uow.places.commune(commune_id)
         )
         caption = place.name if place else ""
+        unit_id: int | None = None
+        if role in ("unit_head", "citizen"):
+            # Issue 15: a unit's head, or its staff (one code for all of them).
+            if not args.unit:
+                raise SystemExit(f"--role {role} needs --unit (the unit's name)")
+            unit = await uow.subjects.find_unit(commune_id, args.unit)
+            if unit is None:
+                raise SystemExit(f"no unit “{args.unit}” in the commune: import it first")
+            unit_id, caption = unit.id, unit.name
+        if role == "village_head" and village_id is None:
+            raise SystemExit("--role village_head needs --village")
         expires = utc_now() + timedelta(days=args.days) if args.days else None
-        multi = args.multi_use or role == "household"
+        multi = args.multi_use or role in ("household", "citizen")
         invite = await uow.invites.add(
             role,
             commune_id,
             village_id=village_id,
+            unit_id=unit_id,
             max_uses=None if multi else 1,
             expires_at=expires,
         )
@@ -103,6 +115,48 @@ async def list_invites(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+async def poster(app: App, args: argparse.Namespace) -> int:
+    """An A4 poster (PDF) per village for the village meeting: bot/papers/poster.py."""
+    from zoneinfo import ZoneInfo
+
+    from bot.papers.poster import (
+        PosterContent,
+        commune_in_sentence,
+        poster_filename,
+        poster_pdf,
+        village_invites,
+    )
+
+    now = utc_now()
+    async with app.db.unit_of_work(now) as uow:
+        commune_id, village_id = await _find_place(uow, args.commune, args.village, args.province)
+        commune = await uow.places.commune_name(commune_id)
+        found = await village_invites(uow, commune_id, village_id)
+    if not found:
+        raise SystemExit(f"{commune} has no village yet (hoctap units import).")
+    year = now.astimezone(ZoneInfo(app.settings.timezone)).year
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def say(message_id: str, **values: object) -> str:
+        return app.reports.t(args.lang, message_id, **values)
+
+    for item in found:
+        content = PosterContent(
+            commune=commune_in_sentence(commune),
+            village=item.village,
+            year=year,
+            code=item.invite.code,
+            telegram_link=links(app.settings, item.invite.code)["telegram"],
+            zalo_link=app.settings.zalo_bot_link,
+            collaborators=item.collaborators,
+        )
+        path = out / poster_filename(commune, item.village)
+        path.write_bytes(poster_pdf(content, say))
+        print(f"{path}: {item.village}, code {item.invite.code}")
+    return 0
+
+
 async def revoke(app: App, args: argparse.Namespace) -> int:
     async with app.db.unit_of_work(utc_now()) as uow:
         done = await uow.invites.revoke(args.code)
@@ -115,9 +169,15 @@ def register(sub: Any, with_app: Any) -> None:
         dest="invite_command", required=True
     )
     make = invite.add_parser("create", help="create an invite and print its links")
-    make.add_argument("--role", required=True, choices=["collaborator", "chair", "household"])
+    make.add_argument(
+        "--role",
+        required=True,
+        choices=["collaborator", "chair", "household", "village_head", "unit_head", "citizen"],
+        help="citizen: a unit's staff (a household's adults are invited from its chat)",
+    )
     make.add_argument("--commune", required=True)
     make.add_argument("--village")
+    make.add_argument("--unit", help="the unit (--role unit_head or citizen)")
     make.add_argument("--province", help="when two provinces have a commune of that name")
     make.add_argument("--multi-use", action="store_true", help="a QR code for a whole meeting")
     make.add_argument("--days", type=int, default=0, help="expire after this many days")
@@ -128,6 +188,13 @@ def register(sub: Any, with_app: Any) -> None:
     listing.add_argument("--commune", required=True)
     listing.add_argument("--province")
     listing.set_defaults(handler=with_app(list_invites))
+    sheet = invite.add_parser("poster", help="an A4 PDF poster per village for the meeting")
+    sheet.add_argument("--commune", required=True)
+    sheet.add_argument("--village", help="only this village (every village by default)")
+    sheet.add_argument("--province", help="when two provinces have a commune of that name")
+    sheet.add_argument("--output", default="posters", help="folder to write the PDFs to")
+    sheet.add_argument("--lang", choices=("vi", "en"), default="vi")
+    sheet.set_defaults(handler=with_app(poster))
     cancel = invite.add_parser("revoke", help="revoke an invite code")
     cancel.add_argument("code")
     cancel.set_defaults(handler=with_app(revoke))

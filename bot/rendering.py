@@ -28,6 +28,10 @@ Translate = Callable[..., str]
 class Button:
     label: str
     data: str
+    # A button that opens a page instead of answering (`data` unused): on Telegram a link
+    # button, or a Mini App when `web_app` (Telegram takes only https:// for those).
+    url: str | None = None
+    web_app: bool = False
 
 
 # The largest id or step button data may carry: a database INTEGER (PostgreSQL's int4).
@@ -260,7 +264,10 @@ class Renderer:
                 threshold=pts(result.threshold),
             )
         )
-        if result.passed:
+        if result.passed and result.grade is not None:
+            grade = result.grade.name.get(self.lang)
+            lines.append(self.say("result-passed-grade", title=title, grade=grade))
+        elif result.passed:
             lines.append(self.say("result-passed", title=title))
         else:
             lines.append(self.say("result-not-passed", title=title))

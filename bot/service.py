@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.flows import router
-from bot.flows.context import ReportHook, Turn
+from bot.flows.context import ReportHook, Turn, WebHook
 from bot.flows.screens import ChatState
 from bot.i18n import Translator
 from bot.inbound import Inbound
@@ -43,6 +43,8 @@ class ChatService:
         push_sink: PushSink | None = None,
         report_hook: ReportHook | None = None,
         push_channels: Sequence[str] = ("telegram", "zalo"),
+        web_hook: WebHook | None = None,
+        telegram_link: str | None = None,
     ) -> None:
         # Opens the unit of work of each message: the database's, or its in-memory twin.
         self.units = units
@@ -54,6 +56,9 @@ class ChatService:
         self.push_sink = push_sink
         self.push_channels = frozenset(push_channels)
         self.report_hook = report_hook
+        # "https://t.me/<bot>": invites handed out in the chat link there (issue 15).
+        self.telegram_link = telegram_link
+        self.web_hook = web_hook
         self.role_listeners: list[RoleListener] = []
 
     def year(self) -> int:
@@ -80,6 +85,12 @@ class ChatService:
             if person is not None and person.role == "household":
                 household = await uow.households.of_person(person.id)
                 turn.household_id = household.id if household else None
+            elif person is not None and person.role == "citizen":
+                citizen = await uow.subjects.citizen_of_person(person.id)
+                turn.citizen_id = citizen.id if citizen else None
+            elif person is not None and person.role == "unit_head":
+                unit = await uow.subjects.unit_of_head(person.id)
+                turn.unit_id = unit.id if unit else None
             if duplicate:
                 await router.reshow(self, turn)
             else:

@@ -9,8 +9,31 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from conversations.packs import AnswerValue, TitleKind
 
-Role = Literal["admin", "chair", "collaborator", "household"]
-SubjectKind = Literal["household", "clan"]
+# issue 15: "citizen" (a person assessed for Công dân học tập), "unit_head" (the head of an
+# office, school, enterprise… who self-assesses the unit and verifies its staff) and
+# "village_head" (invited to assess the village for Cộng đồng học tập).
+Role = Literal[
+    "admin", "chair", "collaborator", "household", "citizen", "unit_head", "village_head"
+]
+# What an assessment is of; each title has one (SUBJECT_OF).
+SubjectKind = Literal["household", "clan", "village", "citizen", "unit"]
+SUBJECT_OF: dict[TitleKind, SubjectKind] = {
+    "household": "household",
+    "clan": "clan",
+    "village": "village",
+    "citizen": "citizen",
+    "unit": "unit",
+}
+# An office, a school, a health station, the People's Committee, an enterprise, or other.
+LearningUnitKind = Literal["office", "school", "health", "committee", "enterprise", "other"]
+LEARNING_UNIT_KINDS: tuple[LearningUnitKind, ...] = (
+    "office",
+    "school",
+    "health",
+    "committee",
+    "enterprise",
+    "other",
+)
 AssessmentStatus = Literal[
     "draft", "submitted", "verified", "returned", "proposed", "recognised", "rejected"
 ]
@@ -96,12 +119,40 @@ class Clan(_Model):
     village_ids: tuple[int, ...] = ()
 
 
+class LearningUnit(_Model):
+    """An office, school, health station, People's Committee or enterprise ("Đơn vị học tập")."""
+
+    id: int
+    commune_id: int
+    name: str
+    kind: LearningUnitKind = "other"
+    staff_total: int | None = None
+    head_person_id: int | None = None
+
+
+class Citizen(_Model):
+    """A person assessed for "Công dân học tập": a household's adult member or a unit's staff
+    member."""
+
+    id: int
+    commune_id: int
+    name: str
+    household_id: int | None = None
+    unit_id: int | None = None
+    village_id: int | None = None
+    person_id: int | None = None
+
+
 class Assessment(_Model):
     id: int
     title: TitleKind
     subject_kind: SubjectKind
+    subject_id: int
     household_id: int | None = None
     clan_id: int | None = None
+    citizen_id: int | None = None
+    # The unit assessed, or the unit whose staff member the citizen is.
+    unit_id: int | None = None
     commune_id: int
     village_id: int | None = None
     year: int

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 
 from conversations.domain import Assessment, AssessmentStatus, SubjectKind
 from conversations.packs import AnswerValue, TitleKind
@@ -90,6 +90,29 @@ class LogEntry:
     note: str | None
 
 
+@dataclass(frozen=True)
+class Desk:
+    """Which forms a person's lists hold (issue 15): the titles their role checks, only one
+    unit's (a unit head's staff), or none of any unit's staff (a collaborator's)."""
+
+    titles: tuple[str, ...] | None = None
+    unit_id: int | None = None
+    no_units: bool = False
+
+
+def _on_desk(desk: Desk | None) -> list[ColumnElement[bool]]:
+    if desk is None:
+        return []
+    where: list[ColumnElement[bool]] = []
+    if desk.titles is not None:
+        where.append(_a.title.in_(list(desk.titles)))
+    if desk.unit_id is not None:
+        where.append(_a.unit_id == desk.unit_id)
+    if desk.no_units:
+        where.append(_a.unit_id.is_(None))
+    return where
+
+
 def _assessment(row: Sequence[Any]) -> Assessment:
     return Assessment.model_validate(dict(zip(_ASSESSMENT, row, strict=True)))
 
@@ -98,7 +121,11 @@ def _not_deleted() -> ColumnElement[bool]:
     """A form of a household that deleted its data is kept for the counts, nameless; nobody
     can verify or propose it, so it leaves the working lists."""
     deleted = select(t.households.c.id).where(t.households.c.deleted_at.is_not(None))
-    return or_(_a.household_id.is_(None), _a.household_id.not_in(deleted))
+    gone = select(t.citizens.c.id).where(t.citizens.c.deleted_at.is_not(None))
+    return and_(
+        or_(_a.household_id.is_(None), _a.household_id.not_in(deleted)),
+        or_(_a.citizen_id.is_(None), _a.citizen_id.not_in(gone)),
+    )
 
 
 class AssessmentRepository(Repository):
@@ -115,8 +142,18 @@ class AssessmentRepository(Repository):
         pack_version: str,
         session: dict[str, Any],
         created_by: int | None,
+        unit_id: int | None = None,
     ) -> Assessment:
+        """`unit_id`: the unit assessed, or the unit whose staff member the citizen is."""
         answers = dict(session.get("answers", {}))
+        links = {
+            "citizen_id": subject_id if subject_kind == "citizen" else None,
+            "unit_id": subject_id if subject_kind == "unit" else unit_id,
+        }
+        # Only the links given are written and read back: the migration tests write with this
+        # code on databases of an older schema, which have no such columns.
+        given = {name: value for name, value in links.items() if value is not None}
+        columns = [name for name in _ASSESSMENT if name not in links or name in given]
         row = await self.sql.first(
             t.assessments.insert()
             .values(
@@ -125,6 +162,7 @@ class AssessmentRepository(Repository):
                 subject_id=subject_id,
                 household_id=subject_id if subject_kind == "household" else None,
                 clan_id=subject_id if subject_kind == "clan" else None,
+                **given,
                 commune_id=commune_id,
                 village_id=village_id,
                 year=year,
@@ -137,9 +175,9 @@ class AssessmentRepository(Repository):
                 created_at=self.now,
                 updated_at=self.now,
             )
-            .returning(*(_a[name] for name in _ASSESSMENT))
+            .returning(*(_a[name] for name in columns))
         )
-        assessment = _assessment(row)
+        assessment = Assessment.model_validate(dict(zip(columns, row, strict=True)))
         await self.log(assessment.id, created_by, None, "status", "status", None, "draft")
         # What the bot knew before asking (the village, a clan's counted households).
         for name, value in answers.items():
@@ -308,12 +346,14 @@ class AssessmentRepository(Repository):
         *,
         village_id: int | None = None,
         limit: int = 50,
+        desk: Desk | None = None,
     ) -> list[Assessment]:
         stmt = select_model(t.assessments, Assessment).where(
             _a.commune_id == commune_id,
             _a.year == year,
             _a.status.in_(list(statuses)),
             _not_deleted(),
+            *_on_desk(desk),
         )
         if village_id is not None:
             cv = t.clan_villages.c
@@ -329,6 +369,7 @@ class AssessmentRepository(Repository):
         statuses: Sequence[AssessmentStatus],
         *,
         village_id: int | None = None,
+        desk: Desk | None = None,
     ) -> int:
         stmt = (
             select(func.count())
@@ -338,6 +379,7 @@ class AssessmentRepository(Repository):
                 _a.year == year,
                 _a.status.in_(list(statuses)),
                 _not_deleted(),
+                *_on_desk(desk),
             )
         )
         if village_id is not None:

@@ -26,6 +26,11 @@ class Invite(BaseModel):
     role: Role
     commune_id: int
     village_id: int | None = None
+    # What the invite is for (issue 15): a unit (its head, or its staff as citizens), a
+    # household's adult member already named (`citizen_id`).
+    unit_id: int | None = None
+    household_id: int | None = None
+    citizen_id: int | None = None
     max_uses: int | None = None
     uses: int = 0
     expires_at: datetime | None = None
@@ -58,6 +63,9 @@ class InviteRepository(Repository):
         max_uses: int | None = 1,
         expires_at: datetime | None = None,
         created_by: int | None = None,
+        unit_id: int | None = None,
+        household_id: int | None = None,
+        citizen_id: int | None = None,
     ) -> Invite:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         row = await self.sql.first(
@@ -67,6 +75,9 @@ class InviteRepository(Repository):
                 role=role,
                 commune_id=commune_id,
                 village_id=village_id,
+                unit_id=unit_id,
+                household_id=household_id,
+                citizen_id=citizen_id,
                 max_uses=max_uses,
                 uses=0,
                 expires_at=expires_at,

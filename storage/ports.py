@@ -23,9 +23,12 @@ from conversations.domain import (
     Assessment,
     AssessmentStatus,
     ChannelIdentity,
+    Citizen,
     Clan,
     Commune,
     Household,
+    LearningUnit,
+    LearningUnitKind,
     Person,
     Province,
     Role,
@@ -33,9 +36,10 @@ from conversations.domain import (
     Village,
 )
 from conversations.packs import AnswerValue, TitleKind
-from storage.assessments import EvidencePhoto, LogEntry
+from storage.assessments import Desk, EvidencePhoto, LogEntry
 from storage.invites import Invite
 from storage.outbox import OutboxItem
+from storage.subjects import VillageFacts
 
 
 class Chats(Protocol):
@@ -142,6 +146,7 @@ class Assessments(Protocol):
         pack_version: str,
         session: dict[str, Any],
         created_by: int | None,
+        unit_id: int | None = None,
     ) -> Assessment: ...
     async def get(self, assessment_id: int) -> Assessment | None: ...
     async def for_subject(
@@ -182,6 +187,7 @@ class Assessments(Protocol):
         *,
         village_id: int | None = None,
         limit: int = 50,
+        desk: Desk | None = None,
     ) -> list[Assessment]: ...
     async def count_with_status(
         self,
@@ -190,7 +196,45 @@ class Assessments(Protocol):
         statuses: Sequence[AssessmentStatus],
         *,
         village_id: int | None = None,
+        desk: Desk | None = None,
     ) -> int: ...
+
+
+class Subjects(Protocol):
+    """Units and citizens (issue 15), and what the bot counts for a village's form."""
+
+    async def add_unit(
+        self,
+        commune_id: int,
+        name: str,
+        kind: LearningUnitKind = "other",
+        staff_total: int | None = None,
+    ) -> LearningUnit: ...
+    async def unit(self, unit_id: int) -> LearningUnit | None: ...
+    async def find_unit(self, commune_id: int, name: str) -> LearningUnit | None: ...
+    async def units(self, commune_id: int) -> list[LearningUnit]: ...
+    async def update_unit(self, unit_id: int, **values: Any) -> None: ...
+    async def unit_of_head(self, person_id: int) -> LearningUnit | None: ...
+    async def set_unit_head(self, unit_id: int, person_id: int) -> None: ...
+    async def add_citizen(
+        self,
+        commune_id: int,
+        name: str,
+        *,
+        household_id: int | None = None,
+        unit_id: int | None = None,
+        village_id: int | None = None,
+        person_id: int | None = None,
+    ) -> Citizen: ...
+    async def citizen(self, citizen_id: int) -> Citizen | None: ...
+    async def citizen_of_person(self, person_id: int) -> Citizen | None: ...
+    async def bind_citizen(self, citizen_id: int, person_id: int) -> None: ...
+    async def rename_citizen(self, citizen_id: int, name: str) -> None: ...
+    async def members(self, household_id: int) -> list[Citizen]: ...
+    async def holders(self, household_id: int, year: int) -> list[Citizen]: ...
+    async def village_facts(self, village_id: int, year: int) -> VillageFacts: ...
+    async def unit_staff_holders(self, unit_id: int, year: int) -> int: ...
+    async def forget_citizen(self, citizen_id: int, text_questions: Sequence[str]) -> None: ...
 
 
 class Invites(Protocol):
@@ -203,6 +247,9 @@ class Invites(Protocol):
         max_uses: int | None = 1,
         expires_at: datetime | None = None,
         created_by: int | None = None,
+        unit_id: int | None = None,
+        household_id: int | None = None,
+        citizen_id: int | None = None,
     ) -> Invite: ...
     async def get(self, code: str) -> Invite | None: ...
     async def of_commune(self, commune_id: int) -> list[Invite]: ...
@@ -252,6 +299,8 @@ class ChatUnitOfWork(Protocol):
     def invites(self) -> Invites: ...
     @property
     def outbox(self) -> Outbox: ...
+    @property
+    def subjects(self) -> Subjects: ...
 
 
 class UnitsOfWork(Protocol):

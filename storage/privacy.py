@@ -29,7 +29,7 @@ KEPT_STATE = ("n",)
 # An outbox row that was delivered stays counted as sent; any other will not be sent now.
 DELIVERED = "sent"
 
-_h, _p, _i = t.households.c, t.people.c, t.identities.c
+_h, _p, _i, _c = t.households.c, t.people.c, t.identities.c, t.citizens.c
 
 
 async def forget_household(
@@ -44,14 +44,43 @@ async def forget_household(
     A household merged with this one (a duplicate registration the collaborator confirmed to
     be the same family) is the same household: its copy goes too. Its photos' copies in the
     photo store (`files`) are deleted at once, before the transaction commits: should it
-    fail, the household asks again, and no copy is ever left behind by a crash after it."""
+    fail, the household asks again, and no copy is ever left behind by a crash after it.
+    Its adult members assessed for "Công dân học tập" are its people: they go too."""
     group = await _merge_group(sql, household_id)
+    members = set(await sql.scalars(select(_c.id).where(_c.household_id.in_(group))))
+    await _forget(sql, now, group, members, text_questions, files)
+
+
+async def forget_citizen(
+    sql: Sql,
+    now: datetime,
+    citizen_id: int,
+    text_questions: Sequence[str],
+    files: PhotoFiles | None = None,
+) -> None:
+    """A person assessed for "Công dân học tập" removes what identifies them (/xoa), as a
+    household does; the household they belong to keeps its own data."""
+    await _forget(sql, now, set(), {citizen_id}, text_questions, files)
+
+
+async def _forget(
+    sql: Sql,
+    now: datetime,
+    group: set[int],
+    citizen_ids: set[int],
+    text_questions: Sequence[str],
+    files: PhotoFiles | None,
+) -> None:
     households = await sql.all(
         select(_h.id, _h.head_name, _h.phone, _h.person_id, _h.village_id)
         .where(_h.id.in_(group))
         .order_by(_h.id)
     )
+    citizens = await sql.all(
+        select(_c.name, _c.person_id, _c.commune_id).where(_c.id.in_(citizen_ids))
+    )
     person_ids = {int(h[3]) for h in households if h[3] is not None}
+    person_ids |= {int(c[1]) for c in citizens if c[1] is not None}
     people = await sql.all(select(_p.name, _p.phone).where(_p.id.in_(person_ids)))
     identities = await sql.all(
         select(_i.channel, _i.chat_id, _i.display_name).where(_i.person_id.in_(person_ids))
@@ -60,13 +89,18 @@ async def forget_household(
     # household, and in other people's screens.
     names: set[str] = {h[1] for h in households} | {p[0] for p in people}
     names |= {h[2] or "" for h in households} | {p[1] or "" for p in people}
-    names |= {i[2] or "" for i in identities}
-    secrets = names | await _forget_assessments(sql, now, group, set(text_questions), files)
+    names |= {i[2] or "" for i in identities} | {c[0] for c in citizens}
+    secrets = names | await _forget_assessments(
+        sql, now, group, set(text_questions), files, citizen_ids
+    )
 
     await _forget_outbox(sql, group, person_ids, _usable(names))
-    commune_id = await sql.scalar(
-        select(t.villages.c.commune_id).where(t.villages.c.id == households[0][4])
-    )
+    if households:
+        commune_id = await sql.scalar(
+            select(t.villages.c.commune_id).where(t.villages.c.id == households[0][4])
+        )
+    else:
+        commune_id = citizens[0][2] if citizens else None
     # A free-text answer may be a place's name (the village, filled in by the bot): every
     # collaborator's screen shows those, and they name nobody.
     places = set(
@@ -86,6 +120,12 @@ async def forget_household(
             deleted_at=func.coalesce(_h.deleted_at, now),
         )
     )
+    if citizen_ids:
+        await sql.execute(
+            update(t.citizens)
+            .where(_c.id.in_(citizen_ids))
+            .values(name="", name_key="", deleted_at=func.coalesce(_c.deleted_at, now))
+        )
     if person_ids:
         await sql.execute(
             update(t.people).where(_p.id.in_(person_ids)).values(name="", phone=None, disabled=True)
@@ -95,6 +135,8 @@ async def forget_household(
             .where(_i.person_id.in_(person_ids))
             .values(person_id=None, display_name=None)
         )
+        # One-time links into the web page (storage/web.py), should any name these people.
+        await sql.execute(delete(t.web_links).where(t.web_links.c.person_id.in_(person_ids)))
 
 
 async def _merge_group(sql: Sql, household_id: int) -> set[int]:
@@ -123,14 +165,16 @@ async def _forget_assessments(
     group: set[int],
     text_questions: set[str],
     files: PhotoFiles | None = None,
+    citizen_ids: set[int] | None = None,
 ) -> set[str]:
-    """Free-text answers, photos and comments of the household's assessments go; choices,
-    numbers, scores and the status history stay. Returns the strings removed."""
+    """Free-text answers, photos and comments of the household's (and its members')
+    assessments go; choices, numbers, scores and the status history stay. Returns the strings
+    removed."""
     a, log = t.assessments.c, t.assessment_log.c
     removed: set[str] = set()
     assessments = await sql.all(
         select(a.id, a.answers, a.session, a.comment)
-        .where(a.household_id.in_(group))
+        .where(or_(a.household_id.in_(group), a.citizen_id.in_(citizen_ids or set())))
         .order_by(a.id)
     )
     for assessment_id, stored_answers, stored_session, comment in assessments:

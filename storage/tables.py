@@ -88,6 +88,19 @@ class CommuneRow(Base):
     # (`hoctap units announce`). A server default only: code written before migration 0008
     # (its tests run on older schemas) inserts communes without it.
     announce_study_month: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # What the commune's papers print (`hoctap units papers`, bot/papers/settings.py); NULL:
+    # the default ("HỘI KHUYẾN HỌC XÃ KIM LIÊN", decisions by the People's Committee).
+    paper_parent_body: Mapped[str | None] = mapped_column(String(200))
+    paper_issuing_body: Mapped[str | None] = mapped_column(String(200))
+    paper_chair_name: Mapped[str | None] = mapped_column(String(200))
+    # The signer's position, one printed line each, separated by "|" ("TM. BAN CHẤP HÀNH|CHỦ TỊCH").
+    paper_signer_lines: Mapped[str | None] = mapped_column(String(200))
+    # Who issues the recognition decision: "commune" (its People's Committee) or "village".
+    paper_decision_by: Mapped[str | None] = mapped_column(String(20))
+    paper_decision_body: Mapped[str | None] = mapped_column(String(200))
+    paper_decision_signer_name: Mapped[str | None] = mapped_column(String(200))
+    paper_decision_signer_lines: Mapped[str | None] = mapped_column(String(200))
+    paper_place: Mapped[str | None] = mapped_column(String(100))
 
 
 class VillageRow(Base):
@@ -185,6 +198,44 @@ class ClanHouseholdRow(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), primary_key=True)
 
 
+class LearningUnitRow(Base):
+    """An office, school, health station, People's Committee or enterprise of a commune, the
+    subject of "Đơn vị học tập" (issue 15). Not an administrative unit (provinces, communes,
+    villages: storage/places.py)."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("commune_id", "name_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    # office | school | health | committee | enterprise | other (conversations.domain.UnitKind)
+    kind: Mapped[str] = mapped_column(String(20), default="other")
+    # Every member of its staff, the base of the share holding "Công dân học tập"; NULL: not known.
+    staff_total: Mapped[int | None] = mapped_column(Integer)
+    # The head who self-assesses the unit and verifies its staff, once they opened their invite.
+    head_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CitizenRow(Base):
+    """A person assessed for "Công dân học tập": an adult member of a registered household or a
+    member of a unit's staff. Named when invited; `person_id` once they opened the invite."""
+
+    __tablename__ = "citizens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The household's village (NULL for a unit's staff member).
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class AssessmentRow(Base):
     __tablename__ = "assessments"
     __table_args__ = (
@@ -198,6 +249,10 @@ class AssessmentRow(Base):
     subject_id: Mapped[int] = mapped_column(Integer)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     clan_id: Mapped[int | None] = mapped_column(ForeignKey("clans.id"))
+    # A person's form (subject "citizen"); `unit_id`: the unit assessed, or the unit whose
+    # staff member the citizen is (whose head verifies it).
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
@@ -295,6 +350,11 @@ class InviteRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    # What the invite is for (issue 15): a unit's head or staff, a household's adult member
+    # (a citizen already named by whoever invited them).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
+    citizen_id: Mapped[int | None] = mapped_column(ForeignKey("citizens.id"))
     # None: any number of uses (a village household QR code); 1: a personal invite.
     max_uses: Mapped[int | None] = mapped_column(Integer)
     uses: Mapped[int] = mapped_column(Integer, default=0)
@@ -378,6 +438,21 @@ class DigestScheduleRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class WebLinkRow(Base):
+    """A one-time link into the web page (`/web`, `hoctap web-link`, a Zalo download), bound
+    to one person. Only a hash of the token is kept: a copy of the database opens nothing."""
+
+    __tablename__ = "web_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The page the link opens after signing in (a path of the web page).
+    target: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 # --- the Core tables the repositories write their statements against (storage/sql.py) ---
 
 
@@ -395,6 +470,8 @@ households = _table(HouseholdRow)
 clans = _table(ClanRow)
 clan_villages = _table(ClanVillageRow)
 clan_households = _table(ClanHouseholdRow)
+units = _table(LearningUnitRow)
+citizens = _table(CitizenRow)
 assessments = _table(AssessmentRow)
 assessment_log = _table(AssessmentLogRow)
 evidence = _table(EvidenceRow)
@@ -406,3 +483,4 @@ invite_attempts = _table(InviteAttemptRow)
 outbox = _table(OutboxRow)
 draft_reminders = _table(DraftReminderRow)
 digest_schedules = _table(DigestScheduleRow)
+web_links = _table(WebLinkRow)

@@ -17,12 +17,15 @@ from storage.households import HouseholdRepository
 from storage.invites import InviteRepository
 from storage.media import PhotoFiles
 from storage.outbox import OutboxRepository
+from storage.papers import PaperRepository
 from storage.people import PeopleRepository
 from storage.photos import PhotoRepository
 from storage.places import PlaceRepository
 from storage.progress import ProgressRepository
 from storage.schedules import ScheduleRepository
 from storage.sql import Sql
+from storage.subjects import SubjectRepository
+from storage.web import WebRepository
 
 
 class UnitOfWork:
@@ -30,9 +33,10 @@ class UnitOfWork:
     or small frozen dataclasses beside each repository), never rows of the schema."""
 
     def __init__(
-        self, session: AsyncSession, now: datetime, files: PhotoFiles | None = None
+        self, session: AsyncSession | Sql, now: datetime, files: PhotoFiles | None = None
     ) -> None:
-        self._sql = sql = Sql(session, now)
+        # A session, or the `Sql` of a transaction begun on the driver connection (storage.db).
+        self._sql = sql = session if isinstance(session, Sql) else Sql(session, now)
         self.chats = ChatRepository(sql)
         self.people = PeopleRepository(sql)
         self.places = PlaceRepository(sql)
@@ -44,6 +48,9 @@ class UnitOfWork:
         self.schedules = ScheduleRepository(sql)
         self.exports = ExportRepository(sql)
         self.photos = PhotoRepository(sql)
+        self.subjects = SubjectRepository(sql, files)
+        self.web = WebRepository(sql)
+        self.papers = PaperRepository(sql)
 
     @property
     def now(self) -> datetime:

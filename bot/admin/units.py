@@ -3,6 +3,11 @@ real totals every share is measured against: households and clans per village ("
 "Số dòng họ"), villages per commune ("Số thôn"). A re-import updates them; a blank cell
 leaves what is stored.
 
+Also the commune's offices, schools, health stations, People's Committee and enterprises
+assessed for "Đơn vị học tập" (issue 15): a `unit` column ("Đơn vị") with its kind ("Loại")
+and staff count ("Số cán bộ"), in the first sheet or in a sheet of their own named `units`
+("Đơn vị").
+
 The import is idempotent: names are matched accent- and case-insensitively (the `name_key`
 columns hold `fold(name)`), so running the same file twice, or a file typed without
 diacritics, finds the rows already there instead of creating new ones. Bad rows are reported
@@ -21,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from conversations.domain import LearningUnitKind
 from conversations.places import pick
 from conversations.text import clean, fold
 from storage.db import Database
@@ -49,7 +55,50 @@ HEADERS: dict[str, frozenset[str]] = {
     "villages": frozenset(
         {"villages", "villages total", "so thon", "tong so thon", "so thon ban", "so thon to"}
     ),
+    # Units assessed for "Đơn vị học tập" (issue 15).
+    "unit": frozenset(
+        {"unit", "units", "unit name", "don vi", "ten don vi", "co quan don vi", "co quan"}
+    ),
+    "unit_kind": frozenset({"kind", "unit kind", "loai", "loai don vi", "loai hinh"}),
+    "staff": frozenset(
+        {"staff", "staff total", "so can bo", "so nguoi", "tong so can bo", "so nhan vien"}
+    ),
 }
+# The sheet of units in a workbook (its first sheet is read as always).
+UNIT_SHEETS = frozenset({"units", "unit", "don vi", "cac don vi", "don vi hoc tap"})
+# What a unit's kind may be written as, folded; a blank kind is guessed from the name.
+UNIT_KIND_WORDS: dict[str, LearningUnitKind] = {
+    "office": "office",
+    "co quan": "office",
+    "school": "school",
+    "truong": "school",
+    "truong hoc": "school",
+    "health": "health",
+    "health station": "health",
+    "tram y te": "health",
+    "y te": "health",
+    "committee": "committee",
+    "people s committee": "committee",
+    "ubnd": "committee",
+    "uy ban": "committee",
+    "uy ban nhan dan": "committee",
+    "enterprise": "enterprise",
+    "doanh nghiep": "enterprise",
+    "cong ty": "enterprise",
+    "hop tac xa": "enterprise",
+    "other": "other",
+    "khac": "other",
+}
+# A unit's name that says its kind ("Trường Tiểu học …", "Trạm Y tế xã …").
+UNIT_NAME_STARTS: tuple[tuple[str, LearningUnitKind], ...] = (
+    ("truong", "school"),
+    ("tram y te", "health"),
+    ("ubnd", "committee"),
+    ("uy ban nhan dan", "committee"),
+    ("cong ty", "enterprise"),
+    ("doanh nghiep", "enterprise"),
+    ("hop tac xa", "enterprise"),
+)
 REQUIRED_HEADERS = ("province", "commune")
 FLAG_TRUE = frozenset({"co", "yes", "y", "1", "x", "true"})
 FLAG_FALSE = frozenset({"khong", "no", "n", "0", "false"})
@@ -72,6 +121,10 @@ class UnitRow:
     households: int | None = None
     clans: int | None = None
     villages: int | None = None
+    # A unit of the commune (issue 15), its kind and its staff count (None: not given).
+    unit: str | None = None
+    unit_kind: LearningUnitKind | None = None
+    staff: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +151,7 @@ class ImportReport:
             ("province", "provinces"),
             ("commune", "communes"),
             ("village", "villages"),
+            ("unit", "units"),
         ):
             parts.append(f"{plural}: {self.created[kind]} created, {self.updated[kind]} updated")
         return f"{self.rows} good row(s); " + "; ".join(parts) + f"; {len(self.bad)} bad row(s)"
@@ -184,10 +238,50 @@ def parse_count(value: Any) -> tuple[int | None, bool]:
     return None, False
 
 
+def _unit_sheet(path: Path) -> tuple[str, list[tuple[int, list[Any]]]] | None:
+    """The workbook's sheet of units ("units", "Đơn vị"), other than its first: its name and
+    (line, cells) of its rows."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        for ws in wb.worksheets[1:]:
+            if fold(ws.title) in UNIT_SHEETS:
+                rows = [(n, list(r)) for n, r in enumerate(ws.iter_rows(values_only=True), 1)]
+                return ws.title, rows
+        return None
+    finally:
+        wb.close()
+
+
+def unit_kind(typed: str, name: str) -> LearningUnitKind | None:
+    """A unit's kind as written ("Trường học", "UBND", "doanh nghiệp"…), guessed from its
+    name when blank ("Trường Tiểu học Kim Liên" is a school); None when not understood."""
+    word = re.sub(r"[^a-z0-9]+", " ", fold(typed)).strip()
+    if word:
+        return UNIT_KIND_WORDS.get(word)
+    named = fold(name)
+    return next((kind for start, kind in UNIT_NAME_STARTS if named.startswith(start)), "other")
+
+
 def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
-    """The good rows and the bad ones (by line) of a units file."""
+    """The good rows and the bad ones (by line) of a units file, and of its sheet of units."""
     file = Path(path)
-    records = _records(file)
+    good, bad = _read_sheet(_records(file))
+    sheet = _unit_sheet(file)
+    if sheet is not None:
+        title, rows = sheet
+        more, wrong = _read_sheet(rows, units_only=True)
+        good += more
+        bad += [BadRow(b.line, f"sheet “{title}”: {b.message}") for b in wrong]
+    return good, bad
+
+
+def _read_sheet(
+    records: list[tuple[int, list[Any]]], *, units_only: bool = False
+) -> tuple[list[UnitRow], list[BadRow]]:
     while records and not any(_text(v) for v in records[0][1]):
         records.pop(0)  # blank lines above the header
     if not records:
@@ -198,11 +292,13 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
         key = _header_key(value)
         if key is not None and key not in columns:
             columns[key] = index
-    missing = [c for c in REQUIRED_HEADERS if c not in columns]
+    required = (*REQUIRED_HEADERS, "unit") if units_only else REQUIRED_HEADERS
+    missing = [c for c in required if c not in columns]
     if missing:
         raise UnitsFileError(
             f"line {header_line}: no {', '.join(missing)} column; the header row needs "
-            "province, commune, village, difficult_area, households, clans, villages"
+            "province, commune, village, difficult_area, households, clans, villages "
+            "(and unit, kind, staff for the units)"
         )
 
     def cell(cells: list[Any], column: str) -> Any:
@@ -254,6 +350,27 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
             ]
         if counts["villages"] == 0:
             problems.append("villages is 0: leave it blank while the number is not known")
+        unit = _text(cell(cells, "unit")) or None
+        kind: LearningUnitKind | None = None
+        staff, staff_ok = parse_count(cell(cells, "staff"))
+        if unit is not None:
+            kind = unit_kind(_text(cell(cells, "unit_kind")), unit)
+            if kind is None:
+                problems.append(
+                    f"kind “{_text(cell(cells, 'unit_kind'))}” is not office, school, health, "
+                    "committee, enterprise or other (cơ quan, trường học, trạm y tế, UBND, "
+                    "doanh nghiệp, khác)"
+                )
+            if len(unit) > MAX_NAME:
+                problems.append(f"unit is longer than {MAX_NAME} characters")
+            if not staff_ok:
+                problems.append(f"staff “{_text(cell(cells, 'staff'))}” is not a whole number")
+            elif staff == 0:
+                problems.append("staff is 0: leave it blank while the number is not known")
+        elif units_only:
+            problems.append("unit is empty")
+        elif staff is not None or _text(cell(cells, "unit_kind")):
+            problems.append("kind or staff is given but the unit is empty")
         commune_key = (fold(province), fold(commune))
         if flag is not None and not problems:
             earlier = flags.get(commune_key)
@@ -281,6 +398,9 @@ def read_units(path: str | Path) -> tuple[list[UnitRow], list[BadRow]]:
                 households=counts["households"],
                 clans=counts["clans"],
                 villages=villages_total,
+                unit=unit,
+                unit_kind=kind,
+                staff=staff if unit is not None else None,
             )
         )
     return good, bad
@@ -400,7 +520,33 @@ async def _import_row(uow: UnitOfWork, row: UnitRow, report: ImportReport) -> No
                 await uow.places.set_village_totals(village_row.id, households, clans)
                 changed = True
             report.updated["village"] += int(changed)
+    if row.unit is not None:
+        await _import_unit(uow, commune_id, row, report)
     report.rows += 1
+
+
+async def _import_unit(
+    uow: UnitOfWork, commune_id: int, row: UnitRow, report: ImportReport
+) -> None:
+    """The commune's unit of this name (accent-insensitively), created or its kind and staff
+    count updated."""
+    assert row.unit is not None
+    kind = row.unit_kind or "other"
+    found = await uow.subjects.find_unit(commune_id, row.unit)
+    if found is None:
+        await uow.subjects.add_unit(commune_id, row.unit, kind, row.staff)
+        report.created["unit"] += 1
+        return
+    values: dict[str, Any] = {}
+    if row.unit_kind is not None and row.unit_kind != found.kind:
+        values["kind"] = row.unit_kind
+    if row.staff is not None and row.staff != found.staff_total:
+        values["staff_total"] = row.staff
+    if _better(found.name, row.unit):
+        values["name"] = row.unit
+    if values:
+        await uow.subjects.update_unit(found.id, **values)
+        report.updated["unit"] += 1
 
 
 def _changed(stored: int | None, given: int | None) -> int | None:

@@ -1,10 +1,10 @@
-"""Starting, continuing and submitting an assessment."""
+"""Starting, continuing and submitting an assessment of any of the five subjects."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from bot.flows.common import label, scope_of
+from bot.flows.common import citizen_place, label, scope_of
 from bot.flows.context import MENU, Outcome, Service, ToMenu, Turn
 from bot.flows.screens import (
     AssessmentScreen,
@@ -17,26 +17,42 @@ from bot.flows.screens import (
 from bot.flows.status import card, change_status
 from bot.rendering import button_int
 from conversations import engine
-from conversations.domain import Assessment
+from conversations.domain import Assessment, SubjectKind
 from conversations.packs import AnswerValue
 from conversations.permissions import Scope
 from conversations.scoring import ScoreResult
 from conversations.text import clean, fold
 
-MENU_KEYS = {"household", "clan", "continue", "start", "fix", "result"}
+MENU_KEYS = {"household", "clan", "village", "continue", "start", "fix", "result"}
 DONE_WORDS = {"xong", "done", "het", "bat dau", "start"}
 
 
 # --- menus ------------------------------------------------------------------------------
 
 
+def own_subject(turn: Turn) -> tuple[SubjectKind, int] | None:
+    """What this person assesses as their own: their household, themselves (a citizen), their
+    unit (its head) or their village (a village head)."""
+    person = turn.person
+    if person is None:
+        return None
+    if person.role == "household" and turn.household_id is not None:
+        return "household", turn.household_id
+    if person.role == "citizen" and turn.citizen_id is not None:
+        return "citizen", turn.citizen_id
+    if person.role == "unit_head" and turn.unit_id is not None:
+        return "unit", turn.unit_id
+    if person.role == "village_head" and person.village_id is not None:
+        return "village", person.village_id
+    return None
+
+
 async def household_options(service: Service, turn: Turn) -> list[tuple[str, str]]:
-    """A household's own menu entries, by the state of this year's assessment."""
-    if turn.household_id is None:
+    """A person's own menu entries (a household's, a citizen's, a unit head's, a village
+    head's), by the state of this year's assessment."""
+    if own_subject(turn) is None:
         return []
-    mine = await turn.uow.assessments.for_subject(
-        "household", turn.household_id, "household", service.year()
-    )
+    mine = await _own(service, turn)
     if mine is None:
         return [("start", turn.say("menu-self-assess", year=service.year()))]
     if mine.status == "draft":
@@ -53,13 +69,15 @@ async def on_menu(service: Service, turn: Turn, key: str) -> Outcome:
         return await choose_village(service, turn)
     if key == "clan":
         return await start_clan_members(service, turn)
-    if key == "continue" and person.role == "household":
+    if key == "village":
+        return await choose_village(service, turn, "village")
+    if key == "continue" and own_subject(turn) is not None:
         mine = await _own(service, turn)
         return None if mine is None else await continue_assessment(service, turn, mine)
     if key == "continue":
         return await list_drafts(service, turn)
     if key == "start":
-        return await start_own_household(service, turn)
+        return await start_own(service, turn)
     if key in ("fix", "result"):
         mine = await _own(service, turn)
         if mine is None:
@@ -71,31 +89,59 @@ async def on_menu(service: Service, turn: Turn, key: str) -> Outcome:
 
 
 async def _own(service: Service, turn: Turn) -> Assessment | None:
-    if turn.household_id is None:
+    own = own_subject(turn)
+    if own is None:
         return None
-    return await turn.uow.assessments.for_subject(
-        "household", turn.household_id, "household", service.year()
-    )
+    subject, subject_id = own
+    return await turn.uow.assessments.for_subject(subject, subject_id, subject, service.year())
+
+
+async def start_own(service: Service, turn: Turn) -> Outcome:
+    own = own_subject(turn)
+    if own is None:
+        return MENU
+    subject, subject_id = own
+    if subject == "citizen":
+        return await start_citizen(service, turn, subject_id)
+    if subject == "unit":
+        return await start_unit(service, turn, subject_id)
+    if subject == "village":
+        return await start_village(service, turn, subject_id)
+    return await start_own_household(service, turn)
 
 
 # --- starting ---------------------------------------------------------------------------
 
 
-async def choose_village(service: Service, turn: Turn) -> Outcome:
+async def choose_village(
+    service: Service, turn: Turn, purpose: Literal["household", "village"] = "household"
+) -> Outcome:
+    """The collaborator's village (asked when they serve the whole commune), for a new
+    household's form or for the village's own."""
     person = turn.person
     assert person is not None and person.commune_id is not None
-    if person.village_id is not None:
-        return await start_household(service, turn, person.village_id)
     villages = await turn.uow.places.villages(person.commune_id)
-    if len(villages) == 1:
-        return await start_household(service, turn, villages[0].id)
+    if person.village_id is not None or len(villages) == 1:
+        village_id = person.village_id if person.village_id is not None else villages[0].id
+        return await _start_in_village(service, turn, purpose, village_id)
     options = [(str(v.id), v.name) for v in villages]
-    turn.offer(PickVillageScreen(choices=Choices.of(turn.say("pick-village"), options)))
+    choices = Choices.of(turn.say("pick-village"), options)
+    turn.offer(PickVillageScreen(choices=choices, purpose=purpose))
     return None
 
 
-async def on_pick_village(service: Service, turn: Turn, key: str) -> Outcome:
-    return await start_household(service, turn, int(key))
+async def on_pick_village(
+    service: Service, turn: Turn, key: str, purpose: Literal["household", "village"] = "household"
+) -> Outcome:
+    return await _start_in_village(service, turn, purpose, int(key))
+
+
+async def _start_in_village(
+    service: Service, turn: Turn, purpose: Literal["household", "village"], village_id: int
+) -> Outcome:
+    if purpose == "village":
+        return await start_village(service, turn, village_id)
+    return await start_household(service, turn, village_id)
 
 
 async def start_household(service: Service, turn: Turn, village_id: int) -> Outcome:
@@ -204,15 +250,109 @@ async def start_clan(service: Service, turn: Turn, clan_id: int) -> None:
     await start(service, turn, "clan", clan_id, clan.commune_id, None, known)
 
 
+async def _existing(service: Service, turn: Turn, subject: SubjectKind, subject_id: int) -> Outcome:
+    """This year's form of a subject that has one (once per subject, title and year): a draft
+    is continued, any other shown with its status."""
+    existing = await turn.uow.assessments.for_subject(subject, subject_id, subject, service.year())
+    if existing is None:
+        return None
+    if existing.status == "draft":
+        return await continue_assessment(service, turn, existing)
+    if existing.status in ("returned", "rejected") and turn.may(
+        "reopen", await scope_of(turn, existing)
+    ):
+        return await reopen(service, turn, existing)
+    return await show_result(service, turn, existing)
+
+
+async def start_village(service: Service, turn: Turn, village_id: int) -> Outcome:
+    """The village's "Cộng đồng học tập" form, with the shares the bot counts from what it
+    knows (its households, clans and adults holding their titles) filled in."""
+    village = await turn.uow.places.village(village_id)
+    assert village is not None
+    scope = Scope(village.commune_id, frozenset({village_id}), subject="village")
+    if not turn.may("assess", scope):
+        return ToMenu("not-allowed")
+    if await turn.uow.assessments.for_subject("village", village_id, "village", service.year()):
+        return await _existing(service, turn, "village", village_id)
+    facts = await turn.uow.subjects.village_facts(village_id, service.year())
+    known: dict[str, AnswerValue] = {"village.name": village.name}
+    if facts.households_total is not None:
+        known["village.households"] = facts.households_total
+        known["village.gdht_households"] = facts.gdht_households
+    if facts.clans_total is not None:
+        known["village.clans"] = facts.clans_total
+        known["village.dhht_clans"] = facts.dhht_clans
+    known["village.adults"] = facts.adults_total
+    known["village.cdht_adults"] = facts.cdht_adults
+    await start(service, turn, "village", village_id, village.commune_id, village_id, known)
+    return None
+
+
+async def start_citizen(service: Service, turn: Turn, citizen_id: int) -> Outcome:
+    """A person's own "Công dân học tập" self-assessment; their name and place are known."""
+    citizen = await turn.uow.subjects.citizen(citizen_id)
+    assert citizen is not None
+    scope = Scope(
+        citizen.commune_id,
+        frozenset({citizen.village_id} if citizen.village_id else set()),
+        citizen.household_id,
+        subject="citizen",
+        unit_id=citizen.unit_id,
+        citizen_id=citizen.id,
+    )
+    if not turn.may("assess", scope):
+        return ToMenu("not-allowed")
+    if await turn.uow.assessments.for_subject("citizen", citizen_id, "citizen", service.year()):
+        return await _existing(service, turn, "citizen", citizen_id)
+    known: dict[str, AnswerValue] = {
+        "person.name": citizen.name,
+        "person.place": await citizen_place(turn, citizen),
+    }
+    await start(
+        service,
+        turn,
+        "citizen",
+        citizen.id,
+        citizen.commune_id,
+        citizen.village_id,
+        known,
+        unit_id=citizen.unit_id,
+    )
+    return None
+
+
+async def start_unit(service: Service, turn: Turn, unit_id: int) -> Outcome:
+    """A unit's "Đơn vị học tập" self-assessment by its head; its staff holding "Công dân
+    học tập" are counted when the size of its staff is known."""
+    unit = await turn.uow.subjects.unit(unit_id)
+    assert unit is not None
+    if not turn.may("assess", Scope(unit.commune_id, subject="unit", unit_id=unit.id)):
+        return ToMenu("not-allowed")
+    if await turn.uow.assessments.for_subject("unit", unit_id, "unit", service.year()):
+        return await _existing(service, turn, "unit", unit_id)
+    known: dict[str, AnswerValue] = {"unit.name": unit.name}
+    if unit.staff_total:
+        known["unit.staff"] = unit.staff_total
+        known["unit.cdht_staff"] = await turn.uow.subjects.unit_staff_holders(
+            unit.id, service.year()
+        )
+    await start(service, turn, "unit", unit.id, unit.commune_id, None, known)
+    return None
+
+
 async def start(
     service: Service,
     turn: Turn,
-    subject: Literal["household", "clan"],
+    subject: SubjectKind,
     subject_id: int,
     commune_id: int,
     village_id: int | None,
     known: dict[str, AnswerValue],
+    *,
+    unit_id: int | None = None,
 ) -> None:
+    # Each title's subject is of the same name (conversations.domain.SUBJECT_OF).
     pack = service.packs.current(subject)
     commune = await turn.uow.places.commune(commune_id)
     session, events = engine.start(
@@ -229,6 +369,7 @@ async def start(
         pack_version=pack.version,
         session=session.model_dump(mode="json"),
         created_by=turn.person.id if turn.person else None,
+        unit_id=unit_id,
     )
     turn.show(AssessmentScreen(assessment_id=assessment.id))
     turn.replies.extend(turn.render.events(pack, events))
@@ -403,7 +544,7 @@ async def apply(
         if isinstance(event, engine.EvidenceAttached) and isinstance(given, engine.PhotoInput):
             await uow.assessments.add_evidence(assessment.id, event.question, channel, given.ref)
     await _sync_subject(turn, assessment, changed)
-    replies = turn.render.events(pack, events, _result_next(turn))
+    replies = turn.render.events(pack, events, _result_next(turn, assessment))
     submitted = next((e for e in events if isinstance(e, engine.AssessmentSubmitted)), None)
     if submitted is not None:
         await _submitted(turn, assessment, submitted.result)
@@ -413,10 +554,15 @@ async def apply(
     return None
 
 
-def _result_next(turn: Turn) -> str:
+def _result_next(turn: Turn, assessment: Assessment) -> str:
     """What happens next, told to whoever filled the form: a household's self-assessment waits
-    for the collaborator; a collaborator's own entry waits for them to check and verify it."""
-    if turn.person is not None and turn.person.role == "household":
+    for the collaborator, a unit staff member's for the unit's head, a village's or a unit's
+    for the commune chair; a collaborator's own entry waits for them to check and verify it."""
+    if assessment.subject_kind in ("village", "unit"):
+        return "result-preliminary-chair"
+    if assessment.subject_kind == "citizen" and assessment.unit_id is not None:
+        return "result-preliminary-unit-head"
+    if turn.person is not None and turn.person.role in ("household", "citizen"):
         return "result-preliminary"
     return "result-next-collaborator"
 
@@ -440,6 +586,8 @@ async def _sync_subject(
     new = {name: value for name, (_, value) in changed.items() if isinstance(value, str)}
     if assessment.household_id is not None and "head_name" in new:
         await turn.uow.households.rename(assessment.household_id, new["head_name"])
+    if assessment.citizen_id is not None and "full_name" in new:
+        await turn.uow.subjects.rename_citizen(assessment.citizen_id, new["full_name"])
     if assessment.clan_id is not None:
         values = {}
         if "clan_name" in new:

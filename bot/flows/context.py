@@ -30,7 +30,8 @@ class Notice:
     person_id: int
     message_id: str
     args: dict[str, Any] = field(default_factory=dict)
-    # The household the notice is about (its name is in the text).
+    # The household the notice is about (its name is in the text); for a household's adult
+    # member, their household (deleting it removes its members).
     household_id: int | None = None
 
 
@@ -68,6 +69,9 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     household_id: int | None = None
+    # A citizen account's own "Công dân học tập" subject; the unit a unit head leads.
+    citizen_id: int | None = None
+    unit_id: int | None = None
 
     @property
     def lang(self) -> str:
@@ -94,6 +98,8 @@ class Turn:
             village_id=self.person.village_id,
             household_id=self.household_id,
             disabled=self.person.disabled,
+            unit_id=self.unit_id,
+            citizen_id=self.citizen_id,
         )
 
     def may(self, action: Action, scope: Scope) -> bool:
@@ -146,6 +152,8 @@ class Turn:
 
 # `/baocao`: the commune chair's on-demand report (wired in by the bootstrap).
 ReportHook = Callable[[Turn, str], Awaitable[list[Reply]]]
+# `/web`: a one-time link into the web page (wired in by the bootstrap; bot/webaccess.py).
+WebHook = Callable[[Turn], Awaitable[list[Reply]]]
 
 
 class Service(Protocol):
@@ -159,6 +167,14 @@ class Service(Protocol):
 
     @property
     def report_hook(self) -> ReportHook | None: ...
+
+    @property
+    def telegram_link(self) -> str | None:
+        """The bot's t.me address, for the invites handed out in the chat."""
+        ...
+
+    @property
+    def web_hook(self) -> WebHook | None: ...
 
     def year(self) -> int: ...
 

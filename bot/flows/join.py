@@ -11,6 +11,7 @@ from bot.flows import assessment
 from bot.flows.context import Notice, Outcome, Service, ToMenu, Turn
 from bot.flows.screens import (
     Choices,
+    JoinCitizenNameScreen,
     JoinConsentScreen,
     JoinHeadNameScreen,
     JoinNameScreen,
@@ -98,8 +99,23 @@ async def open_invite(service: Service, turn: Turn, code: str) -> Outcome:
     place = in_sentence(commune.name if commune else "")
     if village is not None:
         place = f"{in_sentence(village.name)}, {place}"
-    if invite.role == "household":
-        consent = turn.say("join-consent", commune=in_sentence(commune.name if commune else ""))
+    unit = await turn.uow.subjects.unit(invite.unit_id) if invite.unit_id else None
+    if unit is not None:
+        place = f"{unit.name}, {place}"
+    if invite.role in ("household", "citizen"):
+        commune_name = in_sentence(commune.name if commune else "")
+        if invite.role == "household":
+            consent = turn.say("join-consent", commune=commune_name)
+        else:
+            # A person asked to assess themselves for "Công dân học tập": named by whoever
+            # invited them, or one of a unit's staff.
+            citizen = await turn.uow.subjects.citizen(invite.citizen_id or 0)
+            if citizen is not None:
+                consent = turn.say(
+                    "join-consent-citizen", commune=commune_name, name=citizen.name, place=place
+                )
+            else:
+                consent = turn.say("join-consent-staff", commune=commune_name, place=place)
         options = [("agree", turn.say("join-agree")), ("decline", turn.say("join-decline"))]
         turn.offer(JoinConsentScreen(choices=Choices.of(consent, options), invite=invite.code))
         return None
@@ -117,9 +133,55 @@ async def on_consent(service: Service, turn: Turn, screen: JoinConsentScreen, ke
         turn.show(None)
         turn.reply("join-declined")
         return None
+    invite = await _usable_invite(turn, screen.invite)
+    if invite is not None and invite.role == "citizen":
+        if invite.citizen_id is not None:  # named by whoever invited them
+            return await _register_citizen(service, turn, invite, None)
+        turn.show(JoinCitizenNameScreen(invite=screen.invite))
+        turn.reply("join-ask-name")
+        return None
     turn.show(JoinHeadNameScreen(invite=screen.invite))
     turn.reply("join-ask-head-name")
     return None
+
+
+async def on_citizen_name(service: Service, turn: Turn, screen: JoinCitizenNameScreen) -> Outcome:
+    """A unit's staff member gave their name."""
+    name = _name(turn)
+    if name is None:
+        return None
+    invite = await _usable_invite(turn, screen.invite)
+    if invite is None:
+        return _invalid(turn)
+    return await _register_citizen(service, turn, invite, name)
+
+
+async def _register_citizen(
+    service: Service, turn: Turn, invite: Invite, name: str | None
+) -> Outcome:
+    """The person joins as the citizen the invite named, or as a new member of the unit's
+    staff; then their own form starts."""
+    uow = turn.uow
+    if not await uow.invites.use(invite.id):
+        return _invalid(turn)
+    citizen = await uow.subjects.citizen(invite.citizen_id) if invite.citizen_id else None
+    if citizen is None:
+        citizen = await uow.subjects.add_citizen(
+            invite.commune_id,
+            name or "",
+            household_id=invite.household_id,
+            unit_id=invite.unit_id,
+            village_id=invite.village_id,
+        )
+    person = await uow.people.add(
+        citizen.name, "citizen", commune_id=invite.commune_id, village_id=citizen.village_id
+    )
+    await uow.chats.bind(turn.identity.id, person.id)
+    await uow.subjects.bind_citizen(citizen.id, person.id)
+    turn.person = person
+    turn.citizen_id = citizen.id
+    turn.reply("join-citizen-done", name=citizen.name)
+    return await assessment.start_citizen(service, turn, citizen.id)
 
 
 def _name(turn: Turn) -> str | None:
@@ -245,4 +307,8 @@ async def on_phone(service: Service, turn: Turn, screen: JoinPhoneScreen) -> Out
     )
     await turn.uow.chats.bind(turn.identity.id, person.id)
     turn.person = person
+    if invite.role == "unit_head" and invite.unit_id is not None:
+        # The unit's head self-assesses it and checks its staff.
+        await turn.uow.subjects.set_unit_head(invite.unit_id, person.id)
+        turn.unit_id = invite.unit_id
     return ToMenu("join-done")

@@ -1,17 +1,59 @@
-"""A household sees and deletes its own data (Nghị định 13/2023/NĐ-CP)."""
+"""A household, or a person assessed for "Công dân học tập", sees and deletes its own data
+(Nghị định 13/2023/NĐ-CP)."""
 
 from __future__ import annotations
 
+from bot.flows.common import citizen_place
 from bot.flows.context import MENU, RESHOW, Outcome, Service, Turn
 from bot.flows.screens import Choices, ConfirmDeleteScreen, MenuScreen
 from bot.rendering import Reply
+from conversations.domain import Assessment
 from conversations.permissions import Scope
 
 
 async def _own_scope(turn: Turn) -> Scope | None:
-    if turn.household_id is None or turn.person is None or turn.person.commune_id is None:
+    if turn.person is None or turn.person.commune_id is None:
+        return None
+    if turn.citizen_id is not None:
+        return Scope(turn.person.commune_id, subject="citizen", citizen_id=turn.citizen_id)
+    if turn.household_id is None:
         return None
     return Scope(commune_id=turn.person.commune_id, household_id=turn.household_id)
+
+
+async def _citizen_data(service: Service, turn: Turn) -> None:
+    assert turn.citizen_id is not None
+    citizen = await turn.uow.subjects.citizen(turn.citizen_id)
+    assert citizen is not None
+    lines = [
+        turn.say("privacy-data-title-citizen"),
+        turn.say("privacy-data-person", name=citizen.name),
+        turn.say("privacy-data-place", place=await citizen_place(turn, citizen)),
+    ]
+    assessment = await turn.uow.assessments.for_subject(
+        "citizen", citizen.id, "citizen", service.year()
+    )
+    lines += _answers(service, turn, assessment)
+    lines.append(turn.say("privacy-data-footer"))
+    turn.replies.append(Reply("\n".join(lines)))
+
+
+def _answers(service: Service, turn: Turn, assessment: Assessment | None) -> list[str]:
+    if assessment is None:
+        return []
+    lines = [
+        turn.say(
+            "privacy-data-assessment",
+            year=assessment.year,
+            status=turn.say(f"status-{assessment.status}"),
+        )
+    ]
+    pack = service.packs.get(assessment.pack_id, assessment.pack_version)
+    for question in pack.questions():
+        if question.name in assessment.answers:
+            value = turn.render.answer_text(question, assessment.answers[question.name])
+            lines.append(f"• {question.label.get(turn.lang)} {value}")
+    return lines
 
 
 async def show_data(service: Service, turn: Turn) -> None:
@@ -19,6 +61,9 @@ async def show_data(service: Service, turn: Turn) -> None:
     scope = await _own_scope(turn)
     if scope is None or not turn.may("see_own_data", scope):
         turn.reply("privacy-households-only")
+        return
+    if turn.citizen_id is not None:
+        await _citizen_data(service, turn)
         return
     assert turn.household_id is not None and turn.person is not None
     household = await turn.uow.households.get(turn.household_id)
@@ -33,19 +78,7 @@ async def show_data(service: Service, turn: Turn) -> None:
     assessment = await turn.uow.assessments.for_subject(
         "household", household.id, "household", service.year()
     )
-    if assessment is not None:
-        lines.append(
-            turn.say(
-                "privacy-data-assessment",
-                year=assessment.year,
-                status=turn.say(f"status-{assessment.status}"),
-            )
-        )
-        pack = service.packs.get(assessment.pack_id, assessment.pack_version)
-        for question in pack.questions():
-            if question.name in assessment.answers:
-                value = turn.render.answer_text(question, assessment.answers[question.name])
-                lines.append(f"• {question.label.get(turn.lang)} {value}")
+    lines += _answers(service, turn, assessment)
     lines.append(turn.say("privacy-data-footer"))
     turn.replies.append(Reply("\n".join(lines)))
 
@@ -74,7 +107,7 @@ async def ask_delete(service: Service, turn: Turn) -> bool:
 async def on_confirm(
     service: Service, turn: Turn, screen: ConfirmDeleteScreen, key: str
 ) -> Outcome:
-    if key != "delete" or turn.household_id is None:
+    if key != "delete" or (turn.household_id is None and turn.citizen_id is None):
         if screen.interrupted is None:
             return MENU
         # Kept: back to the question or list "/xoa" interrupted; a newer counter makes the
@@ -86,9 +119,14 @@ async def on_confirm(
     text_questions = {
         q.name for pack in service.packs for q in pack.questions() if q.type == "text"
     }
-    await turn.uow.households.forget(turn.household_id, sorted(text_questions))
+    if turn.citizen_id is not None:
+        await turn.uow.subjects.forget_citizen(turn.citizen_id, sorted(text_questions))
+    else:
+        assert turn.household_id is not None
+        await turn.uow.households.forget(turn.household_id, sorted(text_questions))
     turn.person = None
     turn.household_id = None
+    turn.citizen_id = None
     # Nothing of the screen it was on (the name typed in, a question); the counter stays so
     # an older button is still recognised as stale.
     turn.show(None)

@@ -24,8 +24,9 @@ from bot.flows.screens import (
 from bot.flows.status import card, change_status
 from bot.rendering import AlbumPhoto, Button, Reply
 from conversations.domain import Assessment, AssessmentStatus, Transition
-from conversations.permissions import Scope
+from conversations.permissions import Scope, verifiable_titles
 from conversations.text import clean, fold, format_number
+from storage.assessments import Desk
 
 # What each list shows and what can be done from it.
 QUEUES: dict[Queue, tuple[list[AssessmentStatus], list[str]]] = {
@@ -42,6 +43,17 @@ _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 # --- lists ------------------------------------------------------------------------------
+
+
+def desk(turn: Turn) -> Desk:
+    """The forms this person checks (issue 15): a collaborator's households, clans and the
+    village's adults; a unit head's staff; a chair's villages and units."""
+    assert turn.person is not None
+    role = turn.person.role
+    titles = verifiable_titles(role)
+    if role == "unit_head":
+        return Desk(titles, unit_id=turn.unit_id if turn.unit_id is not None else -1)
+    return Desk(titles, no_units=role == "collaborator")
 
 
 async def on_menu(service: Service, turn: Turn, key: str) -> Outcome:
@@ -61,7 +73,11 @@ async def show_queue(
     statuses, _ = QUEUES[queue]
     village = person.village_id if person.role == "collaborator" else None
     items = await turn.uow.assessments.with_status(
-        person.commune_id, service.year(), statuses, village_id=village
+        person.commune_id,
+        service.year(),
+        statuses,
+        village_id=village,
+        desk=desk(turn) if queue == "verify" else None,
     )
     if notice:
         turn.reply(notice)

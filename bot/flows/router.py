@@ -8,8 +8,8 @@ router shows it.
 
 from __future__ import annotations
 
-from bot.commands import DELETE, HELP, MENU, MY_DATA, REPORT
-from bot.flows import assessment, join, menu, privacy, review
+from bot.commands import DELETE, HELP, MENU, MY_DATA, REPORT, WEB
+from bot.flows import assessment, invite, join, menu, privacy, review
 from bot.flows.context import Outcome, Reshow, Service, ToMenu, Turn
 from bot.flows.join import looks_like_code
 from bot.flows.screens import (
@@ -22,7 +22,11 @@ from bot.flows.screens import (
     DecisionDateScreen,
     DecisionNumberScreen,
     DuplicatesScreen,
+    InviteHouseholdScreen,
+    InviteNameScreen,
+    InvitePickScreen,
     ItemScreen,
+    JoinCitizenNameScreen,
     JoinConsentScreen,
     JoinHeadNameScreen,
     JoinNameScreen,
@@ -54,7 +58,7 @@ async def dispatch(service: Service, turn: Turn) -> None:
     # A command is answered on every screen; then the screen it interrupted is shown again,
     # so a question or a list waiting for an answer is never lost (nor answered by it).
     if command in HELP:
-        turn.replies.append(help_reply(turn))
+        turn.replies.append(help_reply(turn, web=service.web_hook is not None))
         await reshow(service, turn)
         return
     if turn.person is None:
@@ -83,6 +87,13 @@ async def dispatch(service: Service, turn: Turn) -> None:
         return
     if command in REPORT:
         await menu.report(service, turn, payload)
+        await reshow(service, turn)
+        return
+    if command in WEB:
+        if service.web_hook is None:
+            turn.reply("web-unavailable")
+        else:
+            turn.replies.extend(await service.web_hook(turn))
         await reshow(service, turn)
         return
     if command:
@@ -145,7 +156,7 @@ async def _choose(service: Service, turn: Turn, screen: OptionScreen, key: str) 
         case MenuScreen():
             return await menu.on_choice(service, turn, key)
         case PickVillageScreen():
-            return await assessment.on_pick_village(service, turn, key)
+            return await assessment.on_pick_village(service, turn, key, screen.purpose)
         case PickDraftScreen():
             return await assessment.on_pick_draft(service, turn, key)
         case ClanMemberPickScreen():
@@ -156,6 +167,8 @@ async def _choose(service: Service, turn: Turn, screen: OptionScreen, key: str) 
             return await join.on_village_confirm(service, turn, screen, key)
         case JoinVillageScreen():
             return await join.on_village(service, turn, screen, key)
+        case InvitePickScreen():
+            return await invite.on_pick(service, turn, screen, key)
         case QueueScreen():
             return await review.on_queue(service, turn, screen, key)
         case ItemScreen():
@@ -174,6 +187,12 @@ async def _typed(service: Service, turn: Turn, screen: TextScreen) -> Outcome:
             return await join.on_head_name(service, turn, screen)
         case JoinPhoneScreen():
             return await join.on_phone(service, turn, screen)
+        case JoinCitizenNameScreen():
+            return await join.on_citizen_name(service, turn, screen)
+        case InviteHouseholdScreen():
+            return await invite.on_household(service, turn, screen)
+        case InviteNameScreen():
+            return await invite.on_member_name(service, turn, screen)
         case ClanMembersScreen():
             return await assessment.on_clan_member_text(service, turn, screen)
         case CommentScreen():
@@ -214,6 +233,12 @@ def text_prompt(service: Service, turn: Turn, screen: TextScreen) -> Reply:
             return Reply(turn.say("join-ask-head-name"))
         case JoinPhoneScreen():
             return Reply(turn.say("join-ask-phone"), request_contact=True)
+        case JoinCitizenNameScreen():
+            return Reply(turn.say("join-ask-name"))
+        case InviteHouseholdScreen():
+            return Reply(turn.say("invite-ask-household"))
+        case InviteNameScreen():
+            return Reply(turn.say("invite-ask-member-name"))
         case ClanMembersScreen():
             return Reply(turn.say("clan-members-ask"))
         case CommentScreen():
@@ -225,17 +250,20 @@ def text_prompt(service: Service, turn: Turn, screen: TextScreen) -> Reply:
             return Reply(turn.say("ask-decision-date", today=today))
 
 
-def help_reply(turn: Turn) -> Reply:
-    """The guide, with every command this person's role may use, and only those."""
+def help_reply(turn: Turn, *, web: bool = False) -> Reply:
+    """The guide, with every command this person's role may use, and only those; `web`: the
+    web page is served, so /web is one of them for the roles that may open it."""
     role = turn.person.role if turn.person is not None else None
     lines = [turn.say("help"), turn.say("help-commands")]
     if role is None:
         lines.append(turn.say("help-command-join"))
     else:
         lines.append(turn.say("help-command-menu"))
-    if role == "household":
+    if role in ("household", "citizen"):
         lines += [turn.say("help-command-mydata"), turn.say("help-command-delete")]
     if role in ("chair", "admin"):
         lines.append(turn.say("help-command-report"))
+    if web and role in ("chair", "collaborator", "admin"):
+        lines.append(turn.say("help-command-web"))
     lines.append(turn.say("help-command-help"))
     return Reply("\n".join(lines))

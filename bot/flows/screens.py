@@ -67,6 +67,8 @@ class MenuScreen(Listing):
 
 class PickVillageScreen(Listing):
     kind: Literal["pick_village"] = "pick_village"
+    # A new household's form, or the village's own "Cộng đồng học tập".
+    purpose: Literal["household", "village"] = "household"
 
 
 class PickDraftScreen(Listing):
@@ -94,6 +96,14 @@ class JoinVillageScreen(Listing):
     kind: Literal["join_village"] = "join_village"
     invite: str
     name: str
+
+
+class InvitePickScreen(Listing):
+    """Whom an invite is for: a household (its adult member), a unit (its head) or a village
+    (its head)."""
+
+    kind: Literal["invite_pick"] = "invite_pick"
+    purpose: Literal["household", "unit", "village"]
 
 
 class QueueScreen(Listing):
@@ -134,6 +144,26 @@ class JoinPhoneScreen(_Value):
     kind: Literal["join_phone"] = "join_phone"
     invite: str
     name: str
+
+
+class JoinCitizenNameScreen(_Value):
+    """A unit's staff member joining: their own name."""
+
+    kind: Literal["join_citizen_name"] = "join_citizen_name"
+    invite: str
+
+
+class InviteHouseholdScreen(_Value):
+    """The collaborator types the head of the household whose adult member they invite."""
+
+    kind: Literal["invite_household"] = "invite_household"
+
+
+class InviteNameScreen(_Value):
+    """The name of the household's adult member being invited."""
+
+    kind: Literal["invite_name"] = "invite_name"
+    household_id: int
 
 
 class ClanMembersScreen(_Value):
@@ -177,6 +207,7 @@ OptionScreen = (
     | JoinConsentScreen
     | JoinVillageConfirmScreen
     | JoinVillageScreen
+    | InvitePickScreen
     | QueueScreen
     | ItemScreen
     | DuplicatesScreen
@@ -186,6 +217,9 @@ TextScreen = (
     JoinNameScreen
     | JoinHeadNameScreen
     | JoinPhoneScreen
+    | JoinCitizenNameScreen
+    | InviteHouseholdScreen
+    | InviteNameScreen
     | ClanMembersScreen
     | CommentScreen
     | DecisionNumberScreen
@@ -200,6 +234,7 @@ JOINING = (
     JoinNameScreen,
     JoinHeadNameScreen,
     JoinPhoneScreen,
+    JoinCitizenNameScreen,
 )
 
 ConfirmDeleteScreen.model_rebuild()

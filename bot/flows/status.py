@@ -9,7 +9,7 @@ from bot.flows.common import label, scope_of
 from bot.flows.context import Notice, Service, Turn
 from bot.rendering import Reply
 from conversations.domain import NEEDS_REASON, Assessment, Transition, next_status
-from conversations.permissions import Action
+from conversations.permissions import Action, verifiable_titles
 from conversations.scoring import ScoreResult
 
 ACTION_OF: dict[Transition, Action] = {
@@ -72,24 +72,25 @@ async def _tell(
     household = (
         await turn.uow.households.get(assessment.household_id) if assessment.household_id else None
     )
-    owner = household.person_id if household else None
-    to_collaborators = await turn.uow.people.to_tell(
-        assessment.commune_id, "collaborator", assessment.village_id
-    )
-    owners = [owner] if owner else []
-    # Who is told, and with which message: the household in its own words, the collaborators
-    # in theirs.
+    owners = await _owners(turn, assessment)
+    verifiers = await _verifiers(turn, assessment)
+    role = turn.person.role
+    # Who is told, and with which message: whoever the form is of in their own words, whoever
+    # checks it in theirs.
     sends: list[tuple[list[int], str]] = []
-    if transition == "submit" and turn.person.role == "household":
-        sends.append((to_collaborators, "notice-submitted"))
-    elif transition in ("verify", "recognise"):
-        sends.append((owners, f"notice-{transition}"))
+    if transition == "submit" and assessment.title not in verifiable_titles(role):
+        sends.append((verifiers, "notice-submitted"))
+    elif transition == "verify":
+        by = {"chair": "-chair", "unit_head": "-unit-head"}.get(role, "")
+        sends.append((owners, f"notice-verify{by}"))
+    elif transition == "recognise":
+        sends.append((owners, "notice-recognise"))
     elif transition == "return":
-        chair = turn.person.role == "chair"
-        sends.append((owners + (to_collaborators if chair else []), "notice-returned"))
+        sends.append((owners + (verifiers if role == "chair" else []), "notice-returned"))
     elif transition == "reject":
-        sends.append((owners, "notice-rejected"))
-        sends.append((to_collaborators, "notice-rejected-collaborator"))
+        own_words = assessment.subject_kind in ("household", "clan")
+        sends.append((owners, "notice-rejected" if own_words else "notice-rejected-collaborator"))
+        sends.append((verifiers, "notice-rejected-collaborator"))
     decided = values.get("decision_date")
     args = {
         "name": name,
@@ -111,6 +112,40 @@ async def _tell(
             )
 
 
+async def _owners(turn: Turn, assessment: Assessment) -> list[int]:
+    """Who the form is of: the household's or the person's account, the unit's head, the
+    village's heads and whoever filled the village's form in."""
+    uow = turn.uow
+    owner: int | None = None
+    if assessment.household_id is not None:
+        household = await uow.households.get(assessment.household_id)
+        owner = household.person_id if household else None
+    elif assessment.citizen_id is not None:
+        citizen = await uow.subjects.citizen(assessment.citizen_id)
+        owner = citizen.person_id if citizen else None
+    elif assessment.subject_kind == "unit":
+        unit = await uow.subjects.unit(assessment.subject_id)
+        owner = unit.head_person_id if unit else None
+    elif assessment.subject_kind == "village":
+        heads = await uow.people.to_tell(
+            assessment.commune_id, "village_head", assessment.subject_id
+        )
+        return heads + ([assessment.created_by] if assessment.created_by else [])
+    return [owner] if owner else []
+
+
+async def _verifiers(turn: Turn, assessment: Assessment) -> list[int]:
+    """Who checks the form: the village's collaborators, a staff member's unit head, or the
+    commune's chairs (villages and units)."""
+    uow = turn.uow
+    if assessment.subject_kind in ("village", "unit"):
+        return await uow.people.to_tell(assessment.commune_id, "chair")
+    if assessment.subject_kind == "citizen" and assessment.unit_id is not None:
+        unit = await uow.subjects.unit(assessment.unit_id)
+        return [unit.head_person_id] if unit and unit.head_person_id else []
+    return await uow.people.to_tell(assessment.commune_id, "collaborator", assessment.village_id)
+
+
 async def card(service: Service, turn: Turn, assessment: Assessment) -> Reply:
     """One assessment as a person reads it: who, status, points per criterion, comment."""
     lines = [await label(turn, assessment), turn.say(f"status-{assessment.status}")]
@@ -129,4 +164,19 @@ async def card(service: Service, turn: Turn, assessment: Assessment) -> Reply:
                 date=assessment.decision_date.strftime("%d/%m/%Y"),
             )
         )
+    if assessment.household_id is not None:
+        lines += await citizens_line(turn, assessment.household_id, assessment.year)
     return Reply("\n".join(lines))
+
+
+async def citizens_line(turn: Turn, household_id: int, year: int) -> list[str]:
+    """Which of the household's adults hold "Công dân học tập" (issue 15): nothing when none
+    was invited to assess themselves."""
+    members = await turn.uow.subjects.members(household_id)
+    if not members:
+        return []
+    holders = await turn.uow.subjects.holders(household_id, year)
+    if not holders:
+        return [turn.say("card-citizens-none", total=len(members))]
+    names = ", ".join(c.name for c in holders)
+    return [turn.say("card-citizens", names=names, count=len(holders), total=len(members))]

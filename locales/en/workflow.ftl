@@ -137,15 +137,24 @@ notice-verify = The self-assessment of {$name} has been verified by the collabor
 notice-returned = The assessment of {$name} needs additions or changes: {$comment}
 notice-recognise = Congratulations! {$name} has been recognised as {$title ->
         [clan] "Learning Clan"
+        [village] "Learning Community"
+        [citizen] "Learning Citizen"
+        [unit] "Learning Unit"
        *[other] "Learning Family"
     } for {$year} (decision no. {$number} of {$date}).
 notice-rejected = This year the household of {$head} has not been recognised as {$title ->
         [clan] "Learning Clan"
+        [village] "Learning Community"
+        [citizen] "Learning Citizen"
+        [unit] "Learning Unit"
        *[other] "Learning Family"
     }. Reason: {$comment}
     Your family can ask the collaborator how to prepare for next year.
 notice-rejected-collaborator = {$name} was not recognised as {$title ->
         [clan] "Learning Clan"
+        [village] "Learning Community"
+        [citizen] "Learning Citizen"
+        [unit] "Learning Unit"
        *[other] "Learning Family"
     } for {$year}. Reason: {$comment}
 notice-duplicate = Household {$name} ({$village}) has just registered and may duplicate an existing one. See "Possible duplicate households".

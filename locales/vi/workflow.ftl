@@ -134,15 +134,24 @@ notice-verify = Phiếu tự đánh giá của {$name} đã được cộng tác
 notice-returned = Phiếu của {$name} cần bổ sung, sửa lại: {$comment}
 notice-recognise = Chúc mừng! {$name} đã được công nhận danh hiệu {$title ->
         [clan] “Dòng họ học tập”
+        [village] “Cộng đồng học tập”
+        [citizen] “Công dân học tập”
+        [unit] “Đơn vị học tập”
        *[other] “Gia đình học tập”
     } năm {$year} (Quyết định số {$number} ngày {$date}).
 notice-rejected = Năm nay hộ {$head} chưa được công nhận danh hiệu {$title ->
         [clan] “Dòng họ học tập”
+        [village] “Cộng đồng học tập”
+        [citizen] “Công dân học tập”
+        [unit] “Đơn vị học tập”
        *[other] “Gia đình học tập”
     }. Lý do: {$comment}
     Gia đình có thể hỏi cộng tác viên để chuẩn bị cho năm sau.
 notice-rejected-collaborator = {$name} không được công nhận danh hiệu {$title ->
         [clan] “Dòng họ học tập”
+        [village] “Cộng đồng học tập”
+        [citizen] “Công dân học tập”
+        [unit] “Đơn vị học tập”
        *[other] “Gia đình học tập”
     } năm {$year}. Lý do: {$comment}
 notice-duplicate = Hộ {$name} ({$village}) vừa đăng ký, có thể trùng với hộ đã có. Vào “Hộ có thể bị trùng” để kiểm tra.

@@ -24,6 +24,7 @@ from storage.memory.households import MemoryHouseholds
 from storage.memory.invites import MemoryInvites
 from storage.memory.outbox import MemoryOutbox
 from storage.memory.people import MemoryPeople, MemoryPlaces
+from storage.memory.subjects import MemorySubjects
 from storage.ports import ChatUnitOfWork, UnitsOfWork
 from storage.uow import UnitOfWork
 
@@ -42,6 +43,7 @@ class MemoryUnitOfWork:
         self.assessments = MemoryAssessments(tx)
         self.invites = MemoryInvites(tx)
         self.outbox = MemoryOutbox(tx)
+        self.subjects = MemorySubjects(tx)
 
     @property
     def now(self) -> datetime:

@@ -8,7 +8,7 @@ from typing import Any
 
 from conversations.domain import Assessment, AssessmentStatus, SubjectKind
 from conversations.packs import AnswerValue, TitleKind
-from storage.assessments import EvidencePhoto, LogEntry
+from storage.assessments import Desk, EvidencePhoto, LogEntry
 from storage.memory.data import Data, MemoryRepository, Row, insert, json_copy, model, models
 
 # The columns a form gets as it is scored, verified and recognised.
@@ -23,6 +23,16 @@ _SET_LATER = (
     "decision_number",
     "decision_date",
 )
+
+
+def _on_desk(a: Row, desk: Desk | None) -> bool:
+    if desk is None:
+        return True
+    return (
+        (desk.titles is None or a["title"] in desk.titles)
+        and (desk.unit_id is None or a["unit_id"] == desk.unit_id)
+        and (not desk.no_units or a["unit_id"] is None)
+    )
 
 
 def log(data: Data, row: Row) -> None:
@@ -46,6 +56,7 @@ class MemoryAssessments(MemoryRepository):
         pack_version: str,
         session: dict[str, Any],
         created_by: int | None,
+        unit_id: int | None = None,
     ) -> Assessment:
         key = (subject_kind, subject_id, title, year)
         if any(
@@ -62,6 +73,8 @@ class MemoryAssessments(MemoryRepository):
                 "subject_id": subject_id,
                 "household_id": subject_id if subject_kind == "household" else None,
                 "clan_id": subject_id if subject_kind == "clan" else None,
+                "citizen_id": subject_id if subject_kind == "citizen" else None,
+                "unit_id": subject_id if subject_kind == "unit" else unit_id,
                 "commune_id": commune_id,
                 "village_id": village_id,
                 "year": year,
@@ -226,11 +239,15 @@ class MemoryAssessments(MemoryRepository):
     # --- lists for verification and recognition ---
 
     def _listed(
-        self, commune_id: int, year: int, statuses: Sequence[AssessmentStatus]
+        self,
+        commune_id: int,
+        year: int,
+        statuses: Sequence[AssessmentStatus],
+        desk: Desk | None = None,
     ) -> list[Row]:
         """A form of a household that deleted its data is kept for the counts, nameless;
         nobody can verify or propose it, so it leaves the working lists."""
-        households = self.data.households
+        households, citizens = self.data.households, self.data.citizens
         return [
             a
             for _, a in sorted(self.data.assessments.items())
@@ -241,6 +258,11 @@ class MemoryAssessments(MemoryRepository):
                 a["household_id"] is None
                 or households.get(a["household_id"], {}).get("deleted_at") is None
             )
+            and (
+                a["citizen_id"] is None
+                or citizens.get(a["citizen_id"], {}).get("deleted_at") is None
+            )
+            and _on_desk(a, desk)
         ]
 
     async def with_status(
@@ -251,8 +273,9 @@ class MemoryAssessments(MemoryRepository):
         *,
         village_id: int | None = None,
         limit: int = 50,
+        desk: Desk | None = None,
     ) -> list[Assessment]:
-        rows = self._listed(commune_id, year, statuses)
+        rows = self._listed(commune_id, year, statuses, desk)
         if village_id is not None:
             clans_here = {c for c, v in self.data.clan_villages if v == village_id}
             rows = [a for a in rows if a["village_id"] == village_id or a["clan_id"] in clans_here]
@@ -268,8 +291,9 @@ class MemoryAssessments(MemoryRepository):
         statuses: Sequence[AssessmentStatus],
         *,
         village_id: int | None = None,
+        desk: Desk | None = None,
     ) -> int:
-        rows = self._listed(commune_id, year, statuses)
+        rows = self._listed(commune_id, year, statuses, desk)
         if village_id is not None:
             rows = [a for a in rows if a["village_id"] == village_id]
         return len(rows)

@@ -30,6 +30,8 @@ class Data:
     clans: Table = field(default_factory=dict)
     clan_villages: set[tuple[int, int]] = field(default_factory=set)
     clan_households: set[tuple[int, int]] = field(default_factory=set)
+    units: Table = field(default_factory=dict)
+    citizens: Table = field(default_factory=dict)
     assessments: Table = field(default_factory=dict)
     log: Table = field(default_factory=dict)
     evidence: Table = field(default_factory=dict)

@@ -21,6 +21,9 @@ class MemoryInvites(MemoryRepository):
         max_uses: int | None = 1,
         expires_at: datetime | None = None,
         created_by: int | None = None,
+        unit_id: int | None = None,
+        household_id: int | None = None,
+        citizen_id: int | None = None,
     ) -> Invite:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         row = insert(
@@ -30,6 +33,9 @@ class MemoryInvites(MemoryRepository):
                 "role": role,
                 "commune_id": commune_id,
                 "village_id": village_id,
+                "unit_id": unit_id,
+                "household_id": household_id,
+                "citizen_id": citizen_id,
                 "max_uses": max_uses,
                 "uses": 0,
                 "expires_at": utc(expires_at) if expires_at else None,

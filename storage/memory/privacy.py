@@ -21,17 +21,44 @@ def forget_household(
     files: PhotoFiles | None = None,
 ) -> None:
     group = _merge_group(data, household_id)
+    members = {i for i, c in data.citizens.items() if c["household_id"] in group}
+    _forget(data, now, group, members, text_questions, files)
+
+
+def forget_citizen(
+    data: Data,
+    now: datetime,
+    citizen_id: int,
+    text_questions: Sequence[str],
+    files: PhotoFiles | None = None,
+) -> None:
+    _forget(data, now, set(), {citizen_id}, text_questions, files)
+
+
+def _forget(
+    data: Data,
+    now: datetime,
+    group: set[int],
+    citizen_ids: set[int],
+    text_questions: Sequence[str],
+    files: PhotoFiles | None,
+) -> None:
     households = [data.households[i] for i in sorted(group)]
+    citizens = [data.citizens[i] for i in sorted(citizen_ids) if i in data.citizens]
     person_ids = {int(h["person_id"]) for h in households if h["person_id"] is not None}
+    person_ids |= {int(c["person_id"]) for c in citizens if c["person_id"] is not None}
     people = [data.people[i] for i in person_ids if i in data.people]
     identities = [i for i in data.identities.values() if i["person_id"] in person_ids]
     names: set[str] = {h["head_name"] for h in households} | {p["name"] for p in people}
     names |= {h["phone"] or "" for h in households} | {p["phone"] or "" for p in people}
-    names |= {i["display_name"] or "" for i in identities}
-    secrets = names | _forget_assessments(data, now, group, set(text_questions), files)
+    names |= {i["display_name"] or "" for i in identities} | {c["name"] for c in citizens}
+    secrets = names | _forget_assessments(data, now, group, set(text_questions), files, citizen_ids)
 
     _forget_outbox(data, group, person_ids, _usable(names))
-    commune_id = data.villages[households[0]["village_id"]]["commune_id"]
+    if households:
+        commune_id = data.villages[households[0]["village_id"]]["commune_id"]
+    else:
+        commune_id = citizens[0]["commune_id"] if citizens else None
     # A free-text answer may be a place's name: every collaborator's screen shows those.
     places = {v["name"] for v in data.villages.values() if v["commune_id"] == commune_id}
     places |= {data.communes[commune_id]["name"]} if commune_id in data.communes else set()
@@ -40,6 +67,8 @@ def forget_household(
 
     for h in households:
         h.update(head_name="", head_name_key="", phone=None, deleted_at=h["deleted_at"] or now)
+    for citizen in citizens:
+        citizen.update(name="", name_key="", deleted_at=citizen["deleted_at"] or now)
     for person_id in person_ids:
         if person_id in data.people:
             data.people[person_id].update(name="", phone=None, disabled=True)
@@ -72,10 +101,11 @@ def _forget_assessments(
     group: set[int],
     text_questions: set[str],
     files: PhotoFiles | None = None,
+    citizen_ids: set[int] | None = None,
 ) -> set[str]:
     removed: set[str] = set()
     for assessment_id, a in sorted(data.assessments.items()):
-        if a["household_id"] not in group:
+        if a["household_id"] not in group and a.get("citizen_id") not in (citizen_ids or set()):
             continue
         answers = dict(a["answers"] or {})
         session = dict(a["session"] or {})
