@@ -1,13 +1,12 @@
 """Administrator commands: `hoctap units|targets|users …` and `hoctap pack import|export`;
 `units announce` opts a commune in to the study-promotion month announcement.
 
-Targets (domain.md §4). `targets defaults` writes the national programme's shares (Quyết định
-387/QĐ-TTg, echoed by the commune plan): households 70% by 2025 and 80% by 2030, clans and
-villages 65% / 75%. For a commune flagged as a difficult area every default is 10 points lower
-(households 60% / 70%, clans and villages 55% / 65%): the earlier 281/QĐ-TTg programme set its
-difficult-area targets (60/40/50) exactly 10 points below its general ones (70/50/60), and we
-keep that gap rather than its older absolute numbers. Any share can be changed with
-`targets set`.
+Targets (domain.md §4), one per title and target year (and two for Công dân học tập: the
+working people of the families, the staff of the units). `targets defaults` writes the commune
+plan's shares (bot/admin/targets.py: by 2025 70% families, 65% clans, 65% villages, 80% units,
+40% / 60% citizens; by 2030 80 / 75 / 75 / 100%, 60% / 80%), 10 points lower in a difficult
+area for families, clans, villages and their citizens (why: bot/admin/targets.py), and keeps a
+target already set unless told to overwrite it. Any share can be changed with `targets set`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bot.admin.targets import KEY_MEANINGS, default_targets
 from bot.admin.units import (
     ImportReport,
     UnitsFileError,
@@ -25,28 +25,22 @@ from bot.admin.units import (
     read_units,
 )
 from bot.bootstrap import App, utc_now
-from bot.demo import DEFAULT_TARGETS
 from bot.packs import ARCHIVE, provisional_note
 from conversations.domain import Commune
-from conversations.packs import PackError, load_pack
+from conversations.pack_files import PackError, load_pack
 from storage.places import PlaceError
 from storage.uow import UnitOfWork
 
 AsyncCommand = Callable[[App, argparse.Namespace], Any]
 WithApp = Callable[[AsyncCommand], Callable[[argparse.Namespace], int]]
 
-TARGET_TITLES = ("household", "clan", "village")
-DIFFICULT_AREA_REDUCTION = 10.0
-ROLES = ("admin", "chair", "collaborator", "household")
+# What `targets set --title` takes: a title, or "citizen_staff" (citizens among unit staff).
+TARGET_TITLES = tuple(KEY_MEANINGS)
+ROLES = ("admin", "chair", "collaborator", "household", "citizen", "unit_head", "village_head")
 
 
 class AdminError(Exception):
     """A problem to print for the administrator (exit code 1), not a crash."""
-
-
-def default_targets(difficult_area: bool) -> dict[tuple[int, str], float]:
-    cut = DIFFICULT_AREA_REDUCTION if difficult_area else 0.0
-    return {key: share - cut for key, share in DEFAULT_TARGETS.items()}
 
 
 def _pct(share: float) -> str:
@@ -106,12 +100,16 @@ async def units_announce(app: App, args: argparse.Namespace) -> int:
 
 
 async def _show_targets(uow: UnitOfWork, commune: Commune, province: str) -> None:
-    targets = sorted((await uow.places.targets(commune.id)).items())
+    order = {key: i for i, key in enumerate(TARGET_TITLES)}
+    targets = sorted(
+        (await uow.places.targets(commune.id)).items(),
+        key=lambda item: (item[0][0], order.get(item[0][1], len(order)), item[0][1]),
+    )
     print(f"Targets of {_place(commune, province)}:")
     if not targets:
         print("  none yet (hoctap targets defaults --commune …)")
     for (target_year, title), share in targets:
-        print(f"  {target_year}  {title:<10} {_pct(share)}")
+        print(f"  {target_year}  {title:<13} {_pct(share):>5}  {KEY_MEANINGS.get(title, '')}")
 
 
 async def targets_set(app: App, args: argparse.Namespace) -> int:
@@ -259,7 +257,7 @@ def _warn_same_version(pack: Any, output: Path) -> None:
 
 
 def pack_export(args: argparse.Namespace) -> int:
-    from conversations.pack_sheets import pack_to_workbook, workbook_bytes
+    from conversations.pack_sheets import SHEETS, pack_to_workbook, workbook_bytes
 
     source = Path(args.pack)
     output = Path(args.output) if args.output else source.with_suffix(".xlsx")
@@ -272,7 +270,7 @@ def pack_export(args: argparse.Namespace) -> int:
         print(f"{source}: {err}", file=sys.stderr)
         return 1
     output.write_bytes(workbook_bytes(pack_to_workbook(pack)))
-    print(f"{source}: wrote {output} (sheets survey, choices, criteria, settings)")
+    print(f"{source}: wrote {output} (sheets {', '.join(SHEETS)})")
     return 0
 
 
@@ -336,13 +334,20 @@ def register(sub: Any, with_app: WithApp) -> None:
     setting = add(targets, "set", targets_set, "set one target share")
     _commune_options(setting)
     setting.add_argument("--target-year", type=int, required=True)
-    setting.add_argument("--title", required=True, choices=TARGET_TITLES)
+    setting.add_argument(
+        "--title",
+        required=True,
+        choices=TARGET_TITLES,
+        help="citizen: of the working people of registered families; "
+        "citizen_staff: of the units' staff",
+    )
     setting.add_argument("--share", type=float, required=True, help="percent, e.g. 80")
     defaults = add(
         targets,
         "defaults",
         targets_defaults,
-        "set the national defaults for 2025 and 2030 (10 points lower in difficult areas)",
+        "set the commune plan's defaults for 2025 and 2030, every title (lower in difficult "
+        "areas); targets already set are kept",
     )
     _commune_options(defaults)
     defaults.add_argument(

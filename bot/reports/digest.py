@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from bot.reports import formatting as fmt
 from bot.reports import shares
 from bot.reports.periods import Period
-from storage.progress import CommuneProgress, Counts, VillageProgress
+from storage.progress import (
+    TARGET_KEYS,
+    CommuneProgress,
+    Counts,
+    Part,
+    VillageProgress,
+    Waiting,
+)
 
 Translate = Callable[..., str]
 
@@ -61,6 +68,27 @@ def behind_villages(
     # Lowest share first; at equal shares the village with more households is further behind.
     behind.sort(key=lambda v: (village_share(v) or 0.0, -(v.households_total or 0), v.village_id))
     return behind[:limit], progress.without_total("household")
+
+
+def ids(key: str) -> str:
+    """A target key as part of a message id ("citizen_staff" -> "citizen-staff")."""
+    return key.replace("_", "-")
+
+
+def wrap(head: str, parts: Sequence[str], width: int = 60) -> list[str]:
+    """`head` then the comma-separated `parts`, over as many lines as a phone's width needs
+    (the targets of five titles do not fit one line)."""
+    lines: list[str] = []
+    current = head
+    for index, part in enumerate(parts):
+        piece = part + ("," if index < len(parts) - 1 else "")
+        if current != head and len(current) + 1 + len(piece) > width:
+            lines.append(current)
+            current = piece
+        else:
+            current = f"{current} {piece}"
+    lines.append(current)
+    return lines
 
 
 class DigestWriter:
@@ -130,21 +158,23 @@ class DigestWriter:
 
     def lead(self, progress: CommuneProgress) -> list[str]:
         """The targets of the current period, first: the commune's own target for this year
-        when set, and the next target year (from 2026, 2030's, not 2025's)."""
+        when set, and the next target year (from 2026, 2030's, not 2025's); every title's, in
+        report order, wrapped to the width of a phone."""
         if not progress.targets:
             return [self.say("digest-no-targets")]
         lines = []
         for year in shares.current_target_years(progress.targets, progress.year):
             parts = [
                 self.say(
-                    f"digest-lead-{title}",
-                    target=fmt.percent(progress.targets[(year, title)], self.lang),
+                    f"digest-lead-{ids(key)}",
+                    target=fmt.percent(progress.targets[(year, key)], self.lang),
                 )
-                for title in ("household", "clan", "village")
-                if (year, title) in progress.targets
+                for key in TARGET_KEYS
+                if (year, key) in progress.targets
             ]
             kind = "year" if year == progress.year else "past" if year < progress.year else "by"
-            lines.append(self.say(f"digest-lead-{kind}", year=str(year), targets=", ".join(parts)))
+            head = self.say(f"digest-lead-{kind}", year=str(year), targets="").rstrip()
+            lines += wrap(head, parts)
         return lines
 
     def _shares(
@@ -164,10 +194,7 @@ class DigestWriter:
         if not missing:
             return lines
         if title == "clan":
-            names = [v.name for v in missing[:limit]]
-            if len(missing) > limit:
-                names.append("…")
-            return [*lines, self.say("digest-missing-clans", villages=", ".join(names))]
+            return [*lines, self._missing_clans(missing, limit)]
         for v in missing[:limit]:
             lines.append(
                 self.say(
@@ -181,13 +208,21 @@ class DigestWriter:
             lines.append(self.say("digest-missing-more", count=self.n(len(missing) - limit)))
         return lines
 
-    def _targets(self, progress: CommuneProgress, title: str, counts: Counts) -> list[str]:
+    def _missing_clans(self, missing: Sequence[VillageProgress], limit: int) -> str:
+        names = [v.name for v in missing[:limit]]
+        if len(missing) > limit:
+            names.append("…")
+        return self.say("digest-missing-clans", villages=", ".join(names))
+
+    def _targets(
+        self, progress: CommuneProgress, key: str, recognised: int, total: int | None
+    ) -> list[str]:
+        """The part's targets of the current period, each with how many are still needed."""
         lines: list[str] = []
-        total = progress.total(title)
-        years = shares.current_target_years(progress.targets, progress.year, title)
+        years = shares.current_target_years(progress.targets, progress.year, key)
         for year in years:
-            target = progress.targets[(year, title)]
-            if total is None:
+            target = progress.targets[(year, key)]
+            if not total:  # not known, or nothing to count (no unit on the bot yet)
                 lines.append(
                     self.say(
                         "digest-target-unknown",
@@ -196,8 +231,8 @@ class DigestWriter:
                     )
                 )
                 continue
-            missing = fmt.still_needed(target, counts.recognised, total)
-            if missing == 0 and total > 0:
+            missing = fmt.still_needed(target, recognised, total)
+            if missing == 0:
                 lines.append(
                     self.say(
                         "digest-target-met", year=str(year), target=fmt.percent(target, self.lang)
@@ -206,7 +241,7 @@ class DigestWriter:
             else:
                 lines.append(
                     self.say(
-                        f"digest-target-{title}",
+                        f"digest-target-{ids(key)}",
                         year=str(year),
                         target=fmt.percent(target, self.lang),
                         missing=self.n(missing),
@@ -218,19 +253,113 @@ class DigestWriter:
     def title_section(
         self, progress: CommuneProgress, title: str, period: Period, limit: int = 3
     ) -> list[str]:
+        """Households in full (the stages, both shares, the villages without a number); every
+        other title in a few lines: what moved, then each share against its own base and
+        target; a title with nothing to say and no target, in one line."""
+        if title != "household":
+            return self._short_section(progress, title, period, limit)
         counts = progress.counts(title)
         total = progress.total(title)
         lines = [self.say(f"digest-section-{title}")]
-        if title == "clan" and counts.registered == 0 and counts.assessed == 0 and not total:
-            lines.append(self.say("digest-no-clans"))
-            return lines
         if total is not None:
             lines.append(self.say(f"digest-total-{title}", total=self.n(total)))
         deltas = None if period.kind == "year" else progress.counts_period(title)
         lines += self._stages(counts, deltas)
         lines += self._shares(progress, title, counts, limit)
-        lines += self._targets(progress, title, counts)
+        lines += self._targets(progress, title, counts.recognised, total)
         return lines
+
+    def _short_section(
+        self, progress: CommuneProgress, title: str, period: Period, limit: int
+    ) -> list[str]:
+        counts = progress.counts(title)
+        parts = progress.parts(title)
+        keys = {part.key for part in parts}
+        targeted = any(key in keys for _, key in progress.targets)
+        # Villages and units are on the list without registering: nothing assessed is nothing.
+        registers = title in ("clan", "citizen")
+        if counts.assessed == 0 and not targeted and (counts.registered == 0 or not registers):
+            kind = "none" if counts.registered == 0 else "unassessed"
+            return [self.say(f"digest-empty-{title}", kind=kind)]
+        delta = None if period.kind == "year" else progress.counts_period(title)
+
+        def plus(stage: str) -> str:
+            value = getattr(delta, stage) if delta is not None else 0
+            return f" (+{self.n(value)})" if value else ""
+
+        lines = [self.say(f"digest-section-{title}")]
+        if registers and counts.registered:
+            lines.append(
+                self.say(
+                    "digest-registered",
+                    count=self.n(counts.registered),
+                    delta=plus("registered"),
+                )
+            )
+        if counts.assessed or (registers and counts.registered):
+            lines.append(
+                self.say(
+                    "digest-stages-short",
+                    assessed=self.n(counts.assessed),
+                    assessed_delta=plus("assessed"),
+                    recognised=self.n(counts.recognised),
+                    recognised_delta=plus("recognised"),
+                )
+            )
+        elif counts.registered or registers:
+            # Nothing moved yet: one line says so (no units at all: their share line says it).
+            lines.append(self.say(f"digest-nothing-{title}"))
+        for part in parts:
+            lines += self._part_lines(progress, part, len(parts) > 1, limit)
+        return lines
+
+    def _part_lines(
+        self, progress: CommuneProgress, part: Part, several: bool, limit: int
+    ) -> list[str]:
+        """One share against its own base, then its targets. `several`: the title has more
+        than one (citizens: in families, in units); one with nothing in it and nothing to
+        measure it on, or no target, is left out."""
+        targeted = any(key == part.key for _, key in progress.targets)
+        if several and part.counts.empty and (part.total == 0 or not targeted):
+            # e.g. no unit on the bot, so no staff: the units' own section says so
+            return []
+        if part.total is None:
+            lines = [self.say(f"digest-share-unknown-{ids(part.key)}")]
+            reason = self._unknown_base(progress, part.key, limit)
+            if reason:
+                lines.append(reason)
+        elif part.total == 0:
+            lines = [self.say(f"digest-share-empty-{ids(part.key)}")]
+        else:
+            lines = [
+                self._ratio(f"digest-share-{ids(part.key)}", part.counts.recognised, part.total)
+            ]
+        return lines + self._targets(progress, part.key, part.counts.recognised, part.total)
+
+    def _unknown_base(self, progress: CommuneProgress, key: str, limit: int) -> str | None:
+        """Why a share cannot be given yet, in words the chair can act on."""
+        if key == "clan":
+            missing = progress.without_total("clan")
+            return self._missing_clans(missing, limit) if missing else None
+        if key == "citizen":
+            count = progress.adults_missing
+            return self.say("digest-missing-adults", count=self.n(count), n=count)
+        return self.say(f"digest-missing-base-{ids(key)}")
+
+    def _title_blocks(
+        self, progress: CommuneProgress, period: Period, limit: int
+    ) -> list[list[str]]:
+        """Every title's section; titles told in one line stay together in one block."""
+        blocks: list[list[str]] = []
+        one_liners = False
+        for title in progress.titles:
+            lines = self.title_section(progress, title, period, limit)
+            if len(lines) == 1 and one_liners:
+                blocks[-1] += lines
+            else:
+                blocks.append(lines)
+            one_liners = len(lines) == 1
+        return blocks
 
     def behind_section(self, progress: CommuneProgress, limits: DigestLimits) -> list[str]:
         behind, _ = behind_villages(progress, limits.behind)
@@ -267,7 +396,7 @@ class DigestWriter:
                 self.say(
                     "digest-waiting-item",
                     name=item.name or self.say("digest-unnamed"),
-                    village=item.village or self.say("digest-no-village"),
+                    village=self._where(item),
                     days=self.n((now - item.submitted_at).days),
                     n=(now - item.submitted_at).days,
                 )
@@ -277,6 +406,15 @@ class DigestWriter:
                 self.say("digest-waiting-more", count=self.n(progress.waiting_total - len(shown)))
             )
         return lines
+
+    def _where(self, item: Waiting) -> str:
+        """A household's village; for another title which one it is, and the village (or the
+        unit of a member of its staff) where that says more."""
+        if item.title == "household":
+            return item.village or self.say("digest-no-village")
+        kind = self.say(f"digest-kind-{item.title}")
+        place = item.village if item.title == "citizen" else None
+        return self.say("digest-kind-place", kind=kind, place=place) if place else kind
 
     def inactive_section(
         self, progress: CommuneProgress, since: datetime, limits: DigestLimits
@@ -317,8 +455,7 @@ class DigestWriter:
             [self.say("digest-title", commune=progress.commune), self.period_line(period)]
             + ([] if period.kind == "year" else [self.say("digest-delta-note")]),
             self.lead(progress),
-            self.title_section(progress, "household", period, limits.behind),
-            self.title_section(progress, "clan", period, limits.behind),
+            *self._title_blocks(progress, period, limits.behind),
             self.behind_section(progress, limits),
             self.waiting_section(progress, now, limits),
             self.inactive_section(progress, inactive_since(period, limits), limits),

@@ -14,7 +14,6 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.cli import main
 from conversations.places import same_place
 from storage.db import Database
 from storage.tables import CommuneRow, PersonRow, ProvinceRow, TargetRow, VillageRow
@@ -30,22 +29,6 @@ Nghe An,Xa Kim Lien,Thôn Sen 1,
 Nghệ An,Xã Kim Liên,thôn sen 2,
 Hà Giang,Xã Lũng Cú,Thôn Lô Lô Chải,có
 """
-
-
-@pytest.fixture
-def cli(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str, str]]:
-    """Run `hoctap …` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def _in_db(url: str, work: Callable[[Any], Awaitable[T]]) -> T:
@@ -251,6 +234,7 @@ def test_targets_defaults_set_and_list(cli: Any, database_url: str) -> None:
 
     code, out, _ = cli("targets", "defaults", "--commune", "Kim Lien", "--province", "nghe an")
     assert code == 0
+    # The commune plan in the seeds: every title, and citizens twice (families, unit staff).
     assert _targets(database_url, "Xã Kim Liên", "Nghệ An") == {
         (2025, "household"): 70,
         (2030, "household"): 80,
@@ -258,10 +242,17 @@ def test_targets_defaults_set_and_list(cli: Any, database_url: str) -> None:
         (2030, "clan"): 75,
         (2025, "village"): 65,
         (2030, "village"): 75,
+        (2025, "citizen"): 40,
+        (2030, "citizen"): 60,
+        (2025, "citizen_staff"): 60,
+        (2030, "citizen_staff"): 80,
+        (2025, "unit"): 80,
+        (2030, "unit"): 100,
     }
     assert _targets(database_url, "Xã Kim Liên", "Quảng Nam") == {}
 
-    # A difficult area gets every default 10 points lower.
+    # A difficult area gets the defaults of families, clans, villages and their working
+    # people 10 points lower; units and their staff keep theirs.
     assert cli("targets", "defaults", "--commune", "LUNG CU")[0] == 0
     assert _targets(database_url, "Xã Lũng Cú", "Hà Giang") == {
         (2025, "household"): 60,
@@ -270,6 +261,12 @@ def test_targets_defaults_set_and_list(cli: Any, database_url: str) -> None:
         (2030, "clan"): 65,
         (2025, "village"): 55,
         (2030, "village"): 65,
+        (2025, "citizen"): 30,
+        (2030, "citizen"): 50,
+        (2025, "citizen_staff"): 60,
+        (2030, "citizen_staff"): 80,
+        (2025, "unit"): 80,
+        (2030, "unit"): 100,
     }
 
     code, out, _ = cli(
@@ -285,10 +282,25 @@ def test_targets_defaults_set_and_list(cli: Any, database_url: str) -> None:
     cli("targets", "defaults", "--commune", "Lũng Cú", "--overwrite")
     assert _targets(database_url, "Xã Lũng Cú", "Hà Giang")[(2030, "household")] == 70
 
+    # Each title set on its own, the citizens' second share too.
+    code, out, _ = cli(
+        "targets", "set", "--commune", "Lũng Cú", "--target-year", "2030",
+        "--title", "citizen_staff", "--share", "75",
+    )  # fmt: skip
+    assert code == 0
+    assert _targets(database_url, "Xã Lũng Cú", "Hà Giang")[(2030, "citizen_staff")] == 75
+    assert _targets(database_url, "Xã Lũng Cú", "Hà Giang")[(2030, "citizen")] == 50
+
     code, out, _ = cli("targets", "list", "--commune", "xa lung cu")
     assert code == 0
     assert "Targets of Xã Lũng Cú (Hà Giang, difficult area):" in out
-    assert "2025  household  60%" in out
+    lines = out.splitlines()
+    # In report order within each year, each line saying what it measures.
+    assert [line.split()[1] for line in lines[1:7]] == [
+        "household", "clan", "village", "citizen", "citizen_staff", "unit",
+    ]  # fmt: skip
+    assert "  2025  household       60%  households with Gia đình học tập" in out
+    assert "  2030  citizen_staff   75%  Công dân học tập among the staff of the units" in out
 
     code, _, err = cli(
         "targets", "set", "--commune", "Lũng Cú", "--target-year", "2030",

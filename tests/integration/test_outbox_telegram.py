@@ -64,10 +64,11 @@ async def test_digest_with_chart_and_buttons_reaches_telegram_once(
     assert text.content.startswith("📊 Báo cáo khuyến học — Kim Liên\n7 ngày qua: 16/11/2026")
     assert "Tỷ lệ công nhận: 5/80 hộ, 6,3%" in text.content
     labels = text.button_labels
-    assert "📥 Danh sách (Excel)" in labels and "📄 Báo cáo năm (Excel)" in labels
+    # 23/11: the yearly summary was due before 15/11, and its button says so.
+    assert "📥 Danh sách (Excel)" in labels and "📄 Báo cáo năm (Excel) – quá hạn" in labels
     assert all(len(b["callback_data"].encode()) <= 64 for b in text.buttons)
 
-    assert photo.caption == "Tỷ lệ hộ được công nhận theo thôn, năm 2026"
+    assert photo.caption == "Tỷ lệ công nhận theo danh hiệu và theo thôn, năm 2026"
     assert photo.data.startswith(b"\x89PNG\r\n\x1a\n")
     Image.open(io.BytesIO(photo.data)).verify()
     # The other commune's chair got their own digest.

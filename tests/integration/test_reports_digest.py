@@ -43,9 +43,9 @@ async def test_progress_counts_per_village_and_period(app: App) -> None:
     assert progress.households_period == Counts(1, 2, 1, 1, 2)
     assert by_name["Thôn Hoàng Trù"].households_period == Counts(0, 1, 0, 1, 2)
 
-    assert progress.clans == Counts(2, 2, 1, 1, 1)
-    assert progress.clans_period == Counts(0, 1, 0, 0, 0)
-    assert progress.village_title.registered == 4
+    assert progress.counts("clan") == Counts(2, 2, 1, 1, 1)
+    assert progress.counts_period("clan") == Counts(0, 1, 0, 0, 0)
+    assert progress.counts("village").registered == 4
     assert progress.targets[(2030, "household")] == 80.0
     # The imported totals: every household and clan of each village, villages of the commune.
     assert by_name["Thôn Hoàng Trù"].households_total == 30
@@ -88,9 +88,10 @@ async def test_digest_text_for_a_phone(app: App) -> None:
         "Tỷ lệ đăng ký trên bot: 16/80 hộ, 20%",
         # 80% of 80 = 64 households, 5 recognised.
         "Mục tiêu 2030: 80%, còn thiếu 59 hộ",
-        "Tổng số dòng họ của xã: 8",
+        # Clans in a few lines, the share of every clan of the commune.
+        "Đăng ký trên bot: 2",
+        "Đã đánh giá: 2 (+1) · công nhận: 1",
         "Tỷ lệ công nhận: 1/8 dòng họ, 12,5%",
-        "Tỷ lệ đăng ký trên bot: 2/8 dòng họ, 25%",
         # 75% of 8 = 6 clans, 1 recognised.
         "Mục tiêu 2030: 75%, còn thiếu 5 dòng họ",
         "⏳ Chờ xác nhận quá 7 ngày: 2 phiếu",
@@ -149,7 +150,7 @@ async def test_commune_without_targets(app: App) -> None:
     assert "%" not in text
     assert "Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu." in text
     assert "Mục tiêu 20" not in text
-    assert "Chưa có dòng họ nào đăng ký." in text
+    assert "👪 Dòng họ học tập: chưa có dòng họ nào đăng ký." in text
     # Without a total no village can be measured: nobody is "behind".
     assert "Thôn còn chậm" not in text
     assert "Chờ xác nhận" not in text
@@ -163,7 +164,7 @@ async def test_chair_gets_digest_and_chart_on_demand(app: App) -> None:
     replies = await digest_replies(app.reports, chair, "month", "vi")
     assert replies[0].text.splitlines()[1] == "Tháng 11/2026, tính đến 09:00 ngày 22/11/2026"
     chart = replies[1]
-    assert chart.text == "Tỷ lệ hộ được công nhận theo thôn, năm 2026"
+    assert chart.text == "Tỷ lệ công nhận theo danh hiệu và theo thôn, năm 2026"
     assert chart.photo is not None and chart.photo.startswith(PNG_MAGIC)
     image = Image.open(io.BytesIO(chart.photo))
     image.verify()

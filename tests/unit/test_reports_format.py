@@ -27,7 +27,7 @@ from bot.reports.periods import (
 )
 from bot.reports.shares import current_target_years
 from bot.settings import PROJECT_ROOT, Settings
-from storage.progress import CommuneProgress, Counts, VillageProgress
+from storage.progress import CommuneProgress, Counts, Part, VillageProgress
 from storage.schedules import Schedule
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -166,10 +166,7 @@ def _progress(
             VillageProgress(i, name, Counts(reg, reg, reg, rec, rec), Counts(), total)
             for i, (name, reg, rec, total) in enumerate(villages, 1)
         ),
-        clans=Counts(),
-        clans_period=Counts(),
-        village_title=Counts(len(villages)),
-        village_title_period=Counts(),
+        others={"village": Part("village", Counts(len(villages)))},
         targets=targets,
     )
 
@@ -215,13 +212,15 @@ def test_digest_text_without_targets_or_clans() -> None:
     assert "Tổng số hộ của xã: 1.242" in text
     assert "Tỷ lệ công nhận: 1/1.242 hộ, 0,1%" in text
     assert "Xã chưa đặt mục tiêu" in text
-    assert "Chưa có dòng họ nào đăng ký." in text
+    assert "👪 Dòng họ học tập: chưa có dòng họ nào đăng ký." in text
     # No target: measured against the commune's own share.
     assert "• Bản Hai: 0/1.234 hộ, 0%" in text
     assert "Bản Một: 1/8" not in text
     assert "Chờ xác nhận" not in text and "Cộng tác viên" not in text
     english = DigestWriter(T, "en", TZ).text(progress, period, NOW, hint=True)
-    assert "No clans registered yet." in english and english.endswith('"/report year".')
+    assert "👪 Learning Clan: no clans registered yet." in english and english.endswith(
+        '"/report year".'
+    )
 
 
 def test_parse_period_and_vietnamese_name_order() -> None:
