@@ -119,6 +119,11 @@ async def _callback(
             chart=buttons if chart is None else chart,
             uow=uow,
         )
+    if what == "h":
+        # "x:h:<commune>:<year>[-<title>]": the recognition dossier (bot/papers/chat.py).
+        from bot.papers.chat import dossier_reply
+
+        return await dossier_reply(reports, commune_id, argument, lang, uow)
     # Only years a report can cover: the buttons carry this year or an earlier one; a forged
     # year past the calendar (99999) would crash the period arithmetic.
     year = button_int(argument, maximum=reports.year() + 1)

@@ -69,14 +69,19 @@ async def _export(app: App, args: argparse.Namespace) -> int:
     year = args.year or reports.year()
     if args.commune is None:
         if args.province is None:
-            return _error("Give --commune (xlsx or csv) or --province (csv).")
-        if args.format != "csv":
-            return _error("A province is exported as CSV only: add --format csv.")
+            return _error("Give --commune or --province (each as xlsx or csv).")
         async with app.db.unit_of_work(reports.now()) as uow:
             try:
                 province = await uow.places.find_province(args.province)
             except PlaceError as err:
                 return _error(f"error: {err}")
+        if args.format == "xlsx":
+            # The roll-up: one row per commune against its targets (the CSV lists assessments).
+            file = await reports.province_xlsx(province[0], year, args.lang)
+            path = _output(args, file.filename)
+            path.write_bytes(file.data)
+            print(f"{path}: communes of {province[1]}, {year}, against their targets.")
+            return 0
         path = _output(args, f"danh-sach-{slug(province[1])}-{year}.csv")
         # utf-8-sig: Excel on Windows opens the file as UTF-8 only with the BOM.
         with path.open("w", encoding="utf-8-sig", newline="") as out:
@@ -291,7 +296,9 @@ def _lang(parser: argparse.ArgumentParser) -> None:
 
 def register(sub: Any, with_app: WithApp) -> None:
     export = sub.add_parser(
-        "export", help="assessments of a commune (XLSX or CSV) or a province (CSV)"
+        "export",
+        help="assessments of a commune (XLSX or CSV); a province's communes against their "
+        "targets (XLSX) or its assessments (CSV)",
     )
     _commune_args(export, required=False)
     export.add_argument("--year", type=int, help="assessment year (this year)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -19,18 +19,20 @@ from bot.i18n import Translator
 from bot.notices import reply_from_payload
 from bot.outbox.delivery import Channel
 from bot.packs import PackLibrary
+from bot.papers.settings import commune_letterhead
 from bot.rendering import Button, Reply
 from bot.reports import formatting as fmt
 from bot.reports.digest import DigestLimits, DigestWriter, inactive_since
 from bot.reports.exports import (
     ExportContext,
-    assessments_workbook,
     criteria_ids,
     write_csv,
     write_csv_stream,
 )
+from bot.reports.lists import assessments_workbook
 from bot.reports.periods import Period, PeriodKind, on_demand, parse_day_month
-from bot.reports.summary import summary_workbook, write_summary_csv
+from bot.reports.rollup import province_letterhead, rollup_workbook
+from bot.reports.summary import overdue_days, summary_workbook, write_summary_csv
 from bot.settings import Settings
 from conversations.domain import Person
 from conversations.packs import CriteriaPack
@@ -97,6 +99,19 @@ class Reports:
         day, month = parse_day_month(self.settings.summary_due)
         return date(year, month, day)
 
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def summary_overdue(self, year: int) -> int:
+        """Days the yearly summary of `year` is past its due date (0: still in time)."""
+        return overdue_days(self.today(), self.summary_due(year))
+
+    def summary_button(self, lang: str, year: int) -> str:
+        overdue = self.summary_overdue(year)
+        return self.t(
+            lang, "printing-button-summary-overdue" if overdue else "report-button-summary"
+        )
+
     def _pack(self, pack_id: str, version: str) -> CriteriaPack | None:
         try:
             return self.packs.get(pack_id, version)
@@ -153,8 +168,15 @@ class Reports:
             ),
             (
                 Button(
-                    self.t(lang, "report-button-summary"),
+                    self.summary_button(lang, year),
                     f"{CALLBACK_PREFIX}s:{commune_id}:{year}",
+                ),
+            ),
+            # The recognition dossier as Word and PDF (bot/papers/chat.py answers it).
+            (
+                Button(
+                    self.t(lang, "report-button-dossier"),
+                    f"{CALLBACK_PREFIX}h:{commune_id}:{year}",
                 ),
             ),
         )
@@ -182,10 +204,10 @@ class Reports:
         return replies
 
     async def chart(self, progress: CommuneProgress, lang: str) -> bytes:
-        from bot.reports.chart import village_chart
+        from bot.reports.chart import progress_chart
 
         # matplotlib takes a few hundred milliseconds: keep the event loop free meanwhile.
-        return await asyncio.to_thread(village_chart, progress, self.t, lang)
+        return await asyncio.to_thread(progress_chart, progress, self.t, lang)
 
     async def on_demand(
         self,
@@ -208,16 +230,22 @@ class Reports:
         async with self._unit_of_work(uow) as work:
             progress = await self.progress(commune_id, self.year_period(year), work)
             rows = await work.exports.commune_rows(commune_id, year)
+            head = await commune_letterhead(work, commune_id, self.today(), "list", lang=lang)
         ctx = self._export_context(lang)
-        data = await asyncio.to_thread(assessments_workbook, rows, progress, ctx)
+        data = await asyncio.to_thread(assessments_workbook, rows, progress, ctx, head)
         return ReportFile(f"danh-sach-{slug(progress.commune)}-{year}.xlsx", data)
 
     async def summary_xlsx(
         self, commune_id: int, year: int, lang: str = "vi", uow: UnitOfWork | None = None
     ) -> ReportFile:
-        progress = await self.progress(commune_id, self.year_period(year), uow)
+        async with self._unit_of_work(uow) as work:
+            progress = await self.progress(commune_id, self.year_period(year), work)
+            head = await commune_letterhead(work, commune_id, self.today(), "report", lang=lang)
+        # A báo cáo, not the tờ trình the "report" papers are numbered as.
+        head = replace(head, number=self.t(lang, "printing-number-summary"))
         ctx = self._export_context(lang)
-        data = await asyncio.to_thread(summary_workbook, progress, ctx, self.summary_due(year))
+        due = self.summary_due(year)
+        data = await asyncio.to_thread(summary_workbook, progress, ctx, due, head)
         return ReportFile(f"bao-cao-nam-{slug(progress.commune)}-{year}.xlsx", data)
 
     async def summary_csv(self, commune_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
@@ -229,6 +257,21 @@ class Reports:
         async with self.db.unit_of_work(self.now()) as uow:
             rows = await uow.exports.commune_rows(commune_id, year)
         return write_csv(rows, out, self._export_context(lang), criteria_ids(self.packs))
+
+    async def province_xlsx(self, province_id: int, year: int, lang: str = "vi") -> ReportFile:
+        """The province roll-up: one row per commune, against each commune's targets."""
+        async with self.db.unit_of_work(self.now()) as work:
+            province = next(
+                p.name for p in await work.places.units("province") if p.id == province_id
+            )
+            communes = [
+                await self.progress(c.id, self.year_period(year), work)
+                for c in await work.places.units("commune", province_id)
+            ]
+        ctx = self._export_context(lang)
+        head = province_letterhead(ctx, province, self.today())
+        data = await asyncio.to_thread(rollup_workbook, province, year, communes, ctx, head)
+        return ReportFile(f"tong-hop-{slug(province)}-{year}.xlsx", data)
 
     async def province_csv(self, province_id: int, year: int, out: TextIO, lang: str = "vi") -> int:
         """Every assessed subject of a province's year, streamed row by row."""
@@ -250,12 +293,14 @@ class Reports:
             commune = await work.places.commune_name(commune_id)
             if what == "s":
                 file = await self.summary_xlsx(commune_id, year, lang, work)
+                overdue = self.summary_overdue(year)
                 caption = self.t(
                     lang,
-                    "report-summary-ready",
+                    "printing-summary-ready-overdue" if overdue else "report-summary-ready",
                     year=str(year),
                     commune=commune,
                     due=fmt.day(self.summary_due(year)),
+                    days=overdue,
                 )
             else:
                 file = await self.export_xlsx(commune_id, year, lang, work)
@@ -313,7 +358,7 @@ class Reports:
         if channel.has_buttons:
             lines.append(self.t(lang, "reminder-summary-button"))
             data = f"{CALLBACK_PREFIX}s:{item.commune_id}:{year}"
-            keyboard = ((Button(self.t(lang, "report-button-summary"), data),),)
+            keyboard = ((Button(self.summary_button(lang, year), data),),)
         else:
             lines.append(self.t(lang, "reminder-summary-text"))
         return [Reply("\n".join(lines), keyboard)]

@@ -1,144 +1,114 @@
 """The yearly summary the commune association sends upward before 15 November, as XLSX or as
-one CSV table: each title against the targets of the current period, then the households of
-each village, every share beside the total it is taken of (the units import's numbers)."""
+one CSV table: each title (each of its shares: Công dân học tập has two) against the targets of
+the current period, then the households of each village, every share beside the total it is
+taken of (the units import's numbers). The XLSX is a paper to file: the administrative heading,
+whether it is overdue, and the signature blocks."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterator
 from datetime import date
 from typing import Any, TextIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from bot.papers.letterhead import Letterhead
 from bot.reports import formatting as fmt
 from bot.reports.exports import (
-    _BOLD,
-    _BORDER,
-    _HEADER_FILL,
-    _TITLE,
-    _WRAP,
     SHARE_FORMAT,
     ExportContext,
-    _Column,
     _counts_columns,
     _counts_values,
     _first_sheet,
-    _header_height,
     _missing_note,
     _save,
     _width,
+    place_line,
+    titles_of,
 )
-from storage.progress import CommuneProgress
+from bot.reports.printing import PrintColumn, PrintedSheet
+from storage.progress import CommuneProgress, Part
 
 
-def summary_workbook(progress: CommuneProgress, ctx: ExportContext, due: date) -> bytes:
-    """The yearly summary the commune association sends upward before 15 November: results
-    per title against each target year, then households per village, then signatures."""
+def overdue_days(today: date, due: date) -> int:
+    """Days past the due date (0: not overdue; the due day itself is still in time)."""
+    return max(0, (today - due).days)
+
+
+def due_line(ctx: ExportContext, due: date) -> str:
+    """ "Hạn gửi: trước ngày 15/11/2026." or, once past, how many days overdue."""
+    today = ctx.now.astimezone(ctx.tz).date()
+    days = overdue_days(today, due)
+    if days:
+        return ctx.say("printing-summary-overdue", days=days, due=fmt.day(due))
+    return ctx.say("printing-summary-due", due=fmt.day(due))
+
+
+def _parts(progress: CommuneProgress) -> Iterator[Part]:
+    """Every share the commune reports, title by title in report order."""
+    for title in titles_of(progress):
+        yield from progress.parts(title)
+
+
+def _part_values(ctx: ExportContext, progress: CommuneProgress, part: Part) -> list[Any]:
+    return _counts_values(ctx, progress, part.key, part.counts, part.total)
+
+
+def summary_workbook(
+    progress: CommuneProgress, ctx: ExportContext, due: date, letterhead: Letterhead
+) -> bytes:
+    """Results per title against each target year, then households per village, between the
+    administrative heading and the signature blocks."""
     wb = Workbook()
     ws = _first_sheet(wb)
     ws.title = ctx.say("summary-sheet")
-    title_columns = _counts_columns(ctx, progress, "summary-col-total", "summary-col-registered")
     counts_columns = _counts_columns(ctx, progress)
-    width = 2 + len(counts_columns)
-    last = get_column_letter(width)
-
-    ws["A1"] = ctx.say("summary-unit", commune=progress.commune, province=progress.province)
-    ws["A1"].font = _BOLD
-    ws["A2"] = ctx.say("summary-heading", year=str(progress.year))
-    ws["A2"].font = _TITLE
-    ws["A2"].alignment = Alignment(horizontal="center")
-    ws.merge_cells(f"A2:{last}2")
-    ws["A3"] = ctx.say("summary-date", date=fmt.day(ctx.now, ctx.tz), due=fmt.day(due))
-    ws["A3"].font = Font(italic=True)
+    labels = [ctx.say("printing-summary-part", key=p.key) for p in _parts(progress)]
+    villages = [v.name for v in progress.villages]
+    total_label = ctx.say("export-total-row")
+    first = [
+        PrintColumn(ctx.say("export-col-no"), 5),
+        PrintColumn(
+            ctx.say("summary-col-title"), _width([*labels, *villages], 14, 26), align="left"
+        ),
+    ]
+    title_columns = _counts_columns(ctx, progress, "summary-col-total", "summary-col-registered")
+    lines = [place_line(ctx, progress)]
+    notes: list[str] = []
+    line = due_line(ctx, due)
+    overdue = overdue_days(ctx.now.astimezone(ctx.tz).date(), due) > 0
+    (notes if overdue else lines).append(line)
     if progress.difficult_area:
-        ws["A4"] = ctx.say("summary-difficult-area")
-
-    def header(row: int, first: Sequence[str], columns: Sequence[_Column]) -> None:
-        for index, text in enumerate([*first, *(c.header for c in columns)], 1):
-            cell = ws.cell(row, index, text)
-            cell.font = _BOLD
-            cell.fill = _HEADER_FILL
-            cell.alignment = _WRAP
-            cell.border = _BORDER
-        ws.row_dimensions[row].height = _header_height(columns)
-
-    def line(row: int, values: Sequence[Any], *, bold: bool = False) -> None:
-        formats = [None, None, *(c.number_format for c in counts_columns)]
-        for index, (value, number_format) in enumerate(zip(values, formats, strict=True), 1):
-            cell = ws.cell(row, index, value)
-            cell.border = _BORDER
-            if number_format and isinstance(value, int | float):
-                cell.number_format = number_format
-            if bold:
-                cell.font = _BOLD
-
-    row = 6
-    ws.cell(row, 1, ctx.say("summary-section-titles")).font = _BOLD
-    row += 1
-    header(row, [ctx.say("export-col-no"), ctx.say("summary-col-title")], title_columns)
-    for number, title in enumerate(("household", "clan", "village"), 1):
-        row += 1
-        counts = progress.counts(title)
-        line(
-            row,
-            [
-                number,
-                ctx.say(f"summary-title-{title}"),
-                *_counts_values(ctx, progress, title, counts, progress.total(title)),
-            ],
-        )
-
-    row += 2
-    ws.cell(row, 1, ctx.say("summary-section-villages")).font = _BOLD
-    row += 1
-    header(row, [ctx.say("export-col-no"), ctx.say("export-col-village")], counts_columns)
-    for number, village in enumerate(progress.villages, 1):
-        row += 1
-        line(
-            row,
-            [
-                number,
-                village.name,
-                *_counts_values(
-                    ctx, progress, "household", village.households, village.households_total
-                ),
-            ],
-        )
-    row += 1
-    line(
-        row,
-        [
-            "",
-            ctx.say("export-total-row"),
-            *_counts_values(
-                ctx, progress, "household", progress.households, progress.total("household")
-            ),
-        ],
-        bold=True,
+        lines.append(ctx.say("summary-difficult-area"))
+    sheet = PrintedSheet(
+        ws,
+        letterhead,
+        ctx.say,
+        ctx.say("summary-heading", year=str(progress.year)),
+        [*first, *title_columns],
+        lines=lines,
+        notes=notes,
+        caption=ctx.say("summary-section-titles"),
     )
+    for number, (label, part) in enumerate(zip(labels, _parts(progress), strict=True), 1):
+        sheet.add([number, label, *_part_values(ctx, progress, part)])
+
+    sheet.row += 2
+    sheet.text(sheet.row, ctx.say("summary-section-villages"), bold=True)
+    headers = [ctx.say("export-col-no"), ctx.say("export-col-village")]
+    sheet.header([*headers, *(c.header for c in counts_columns)])
+    for number, village in enumerate(progress.villages, 1):
+        values = _counts_values(
+            ctx, progress, "household", village.households, village.households_total
+        )
+        sheet.add([number, village.name, *values])
+    household = _counts_values(
+        ctx, progress, "household", progress.counts("household"), progress.total("household")
+    )
+    sheet.add(["", total_label, *household], bold=True)
     note = _missing_note(ctx, progress)
-    if note:
-        row += 1
-        ws.cell(row, 1, note).font = Font(italic=True)
-
-    row += 3
-    ws.cell(row, 2, ctx.say("summary-signature-maker")).font = _BOLD
-    ws.cell(row, max(width - 2, 3), ctx.say("summary-signature-chair")).font = _BOLD
-
-    ws.column_dimensions["A"].width = 6
-    names = [ctx.say(f"summary-title-{t}") for t in ("household", "clan", "village")]
-    ws.column_dimensions["B"].width = _width(names + [v.name for v in progress.villages], 14, 34)
-    for index, column in enumerate(counts_columns, 3):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.finish(notes=[note] if note else (), autofilter=False)
     return _save(wb)
 
 
@@ -153,8 +123,8 @@ def _csv_cell(value: Any, number_format: str | None, lang: str) -> str:
 
 
 def write_summary_csv(progress: CommuneProgress, out: TextIO, ctx: ExportContext) -> int:
-    """The yearly summary as one CSV table: each title for the whole commune, then the
-    households of each village, every share beside the total it is taken of."""
+    """The yearly summary as one CSV table: each share of each title for the whole commune,
+    then the households of each village, every share beside the total it is taken of."""
     columns = _counts_columns(ctx, progress, "summary-col-total", "summary-col-registered")
     writer = csv.writer(out)
     writer.writerow(
@@ -166,17 +136,15 @@ def write_summary_csv(progress: CommuneProgress, out: TextIO, ctx: ExportContext
         ]
     )
     formats = [c.number_format for c in columns]
+    commune = ctx.say("summary-csv-commune")
     rows: list[tuple[str, str, list[Any]]] = [
-        (
-            ctx.say(f"summary-title-{title}"),
-            ctx.say("summary-csv-commune"),
-            _counts_values(ctx, progress, title, progress.counts(title), progress.total(title)),
-        )
-        for title in ("household", "clan", "village")
+        (ctx.say("printing-summary-part", key=p.key), commune, _part_values(ctx, progress, p))
+        for p in _parts(progress)
     ]
+    household = ctx.say("printing-summary-part", key="household")
     rows += [
         (
-            ctx.say("summary-title-household"),
+            household,
             v.name,
             _counts_values(ctx, progress, "household", v.households, v.households_total),
         )

@@ -40,7 +40,6 @@ digest-target-clan = Target {$year}: {$target}, {$missing} more {$n ->
 } needed
 digest-target-met = Target {$year}: {$target} ✅ reached
 digest-no-targets = The commune has no targets set. Please ask the administrator to enter them.
-digest-no-clans = No clans registered yet.
 digest-behind-title = ⚠️ Villages furthest behind (recognised/all households):
 digest-behind-village = • {$village}: {$recognised}/{$total} households, {$share}
 digest-waiting-title = ⏳ Waiting for verification over {$days} days: {$count}
@@ -55,7 +54,7 @@ digest-inactive-never = • {$name} ({$village}), no activity yet
 digest-inactive-more = … and {$count} more
 digest-unnamed = (no name yet)
 digest-no-village = village unknown
-digest-chart-caption = Share of households recognised per village, {$year}
+digest-chart-caption = Share recognised per title and per village, {$year}
 digest-hint-text = Other periods: type "/report day", "/report month" or "/report year".
 
 ## Chart
@@ -75,6 +74,7 @@ report-button-month = This month
 report-button-year = Whole year
 report-button-export = 📥 List (Excel)
 report-button-summary = 📄 Yearly report (Excel)
+report-button-dossier = 🗂 Recognition dossier (Word, PDF)
 report-export-ready = Here is the {$year} assessment list of {$commune}.
 report-summary-ready = Here is the {$year} yearly summary of {$commune}, due before {$due}.
 report-button-stale = Sorry, this button can no longer be used. Please type /report for a fresh report.
@@ -101,6 +101,8 @@ study-month-announcement = 📚 {$commune}: 10 August to 10 September {$year} is
 report-title-household = Household
 report-title-clan = Clan
 report-title-village = Village
+report-title-citizen = Citizen
+report-title-unit = Unit
 report-status-draft = In progress
 report-status-submitted = Waiting for verification
 report-status-verified = Verified
@@ -112,18 +114,11 @@ report-result-passed = Pass
 report-result-failed = Not yet
 
 ## Excel and CSV files
-export-sheet-household = Learning Family
-export-sheet-clan = Learning Clan
 export-sheet-proposed = Proposed
 export-sheet-villages = By village
-export-heading-household = "LEARNING FAMILY" ASSESSMENTS {$year}
-export-heading-clan = "LEARNING CLAN" ASSESSMENTS {$year}
 export-heading-proposed = PROPOSED FOR RECOGNITION {$year}
 export-heading-villages = "LEARNING FAMILY" RESULTS BY VILLAGE {$year}
-export-subheading = {$commune}, {$province}. Made on {$date}.
 export-col-no = No.
-export-col-head = Head of household
-export-col-clan = Clan
 export-col-clan-head = Clan head
 export-col-name = Household / clan
 export-col-village = Village
@@ -156,11 +151,6 @@ export-no-total = not known
 export-note-no-total = No number of households yet for: {$villages}. Their shares and the commune's cannot be worked out; please ask the administrator to import the numbers of households.
 export-col-criterion-short = Criterion {$id}
 export-col-note = Note
-export-provisional-note = Note: in the criteria pack “{$pack}” ({$id}, version {$version}), {$what ->
-    [both] indicators {$indicators} and the pass mark are
-    [rule] the pass mark is
-   *[indicators] indicators {$indicators} are
-} provisional, not yet checked against the official text.
 export-row-provisional = {$what ->
     [both] Provisional indicators and pass mark
     [rule] Provisional pass mark
@@ -170,8 +160,6 @@ export-row-provisional = {$what ->
 ## Yearly summary (due before 15/11)
 summary-sheet = Yearly report
 summary-heading = LEARNING MODELS: RESULTS FOR {$year}
-summary-unit = Study Promotion Association of {$commune}, {$province}
-summary-date = Made on {$date}. Due before {$due}.
 summary-difficult-area = The commune is a difficult area: targets and pass thresholds may be lower.
 summary-section-titles = I. RESULTS AGAINST TARGETS
 summary-section-villages = II. "LEARNING FAMILY" BY VILLAGE
@@ -180,8 +168,78 @@ summary-col-total = Total
 summary-col-registered = Registered in the bot
 summary-col-village = Village
 summary-csv-commune = Whole commune
-summary-title-household = Learning Family (households)
-summary-title-clan = Learning Clan (clans)
-summary-title-village = Learning Community (villages)
-summary-signature-maker = PREPARED BY
-summary-signature-chair = CHAIR OF THE ASSOCIATION
+
+## The five titles in reports (issue 15): each share against its own base
+digest-section-village = 🏘️ Learning Community
+digest-section-citizen = 🎓 Learning Citizen
+digest-section-unit = 🏢 Learning Unit
+digest-lead-citizen = {$target} of working people
+digest-lead-citizen-staff = {$target} of unit staff
+digest-lead-unit = {$target} of units
+digest-stages-short = Assessed: {$assessed}{$assessed_delta} · recognised: {$recognised}{$recognised_delta}
+digest-empty-clan = 👪 Learning Clan: no clans registered yet.
+digest-empty-citizen = 🎓 Learning Citizen: nobody registered yet.
+digest-empty-village = { $kind ->
+    [none] 🏘️ Learning Community: the commune has no villages in the bot.
+   *[other] 🏘️ Learning Community: no village assessed yet.
+}
+digest-empty-unit = { $kind ->
+    [none] 🏢 Learning Unit: no units in the bot yet.
+   *[other] 🏢 Learning Unit: no unit assessed yet.
+}
+digest-share-village = Share recognised: {$part}/{$total} villages, {$share}
+digest-share-unit = Share recognised: {$part}/{$total} units, {$share}
+digest-share-citizen = In families: {$part}/{$total} working people, {$share}
+digest-share-citizen-staff = In units: {$part}/{$total} staff, {$share}
+digest-share-unknown-clan = Share recognised: not known yet
+digest-share-unknown-village = Share recognised: not known yet
+digest-share-unknown-unit = Share recognised: not known yet
+digest-share-unknown-citizen = In families: share not known yet
+digest-share-unknown-citizen-staff = In units: share not known yet
+digest-share-empty-clan = Share recognised: no figures yet
+digest-share-empty-village = Share recognised: no figures yet
+digest-share-empty-unit = No list of units yet: please ask the administrator for it.
+digest-share-empty-citizen = In families: no household has given its number of adults yet
+digest-share-empty-citizen-staff = In units: no staff numbers yet
+digest-missing-adults = {$count} {$n ->
+    [one] household has
+   *[other] households have
+} not given the number of adults (19 to 60) yet.
+digest-missing-base-village = The commune's number of villages is missing. Please ask the administrator.
+digest-missing-base-citizen-staff = Some units have no staff number yet (ask the administrator).
+digest-target-village = Target {$year}: {$target}, {$missing} more {$n ->
+    [one] village
+   *[other] villages
+} needed
+digest-target-citizen = Target {$year}: {$target}, {$missing} more {$n ->
+    [one] person
+   *[other] people
+} needed
+digest-target-citizen-staff = Target {$year}: {$target}, {$missing} more {$n ->
+    [one] person
+   *[other] people
+} needed
+digest-target-unit = Target {$year}: {$target}, {$missing} more {$n ->
+    [one] unit
+   *[other] units
+} needed
+digest-kind-clan = clan
+digest-kind-village = learning community
+digest-kind-citizen = citizen
+digest-kind-unit = unit
+chart-titles-title = Recognised in {$year}, per title
+chart-titles-axis = Recognised of each title's own total (%)
+chart-row-household = Families
+chart-row-clan = Clans
+chart-row-village = Communities
+chart-row-citizen = Citizens (families)
+chart-row-citizen-staff = Citizens (units)
+chart-row-unit = Units
+chart-row-bar = {$recognised}/{$total}, {$share}
+chart-row-unknown = not known yet ({$recognised} recognised)
+chart-row-target = Target {$year} of each title
+digest-nothing-clan = No clans registered yet.
+digest-nothing-citizen = Nobody registered yet.
+digest-nothing-village = No village assessed yet.
+digest-nothing-unit = No unit assessed yet.
+digest-kind-place = {$kind}, {$place}

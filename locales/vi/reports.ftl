@@ -34,7 +34,6 @@ digest-target-household = Mục tiêu {$year}: {$target}, còn thiếu {$missing
 digest-target-clan = Mục tiêu {$year}: {$target}, còn thiếu {$missing} dòng họ
 digest-target-met = Mục tiêu {$year}: {$target} ✅ đã đạt
 digest-no-targets = Xã chưa đặt mục tiêu. Vui lòng nhờ quản trị viên nhập mục tiêu.
-digest-no-clans = Chưa có dòng họ nào đăng ký.
 digest-behind-title = ⚠️ Thôn còn chậm (hộ được công nhận/tổng số hộ):
 digest-behind-village = • {$village}: {$recognised}/{$total} hộ, {$share}
 digest-waiting-title = ⏳ Chờ xác nhận quá {$days} ngày: {$count} phiếu
@@ -46,7 +45,7 @@ digest-inactive-never = • {$name} ({$village}), chưa có hoạt động
 digest-inactive-more = … và {$count} người khác
 digest-unnamed = (chưa có tên)
 digest-no-village = chưa rõ thôn
-digest-chart-caption = Tỷ lệ hộ được công nhận theo thôn, năm {$year}
+digest-chart-caption = Tỷ lệ công nhận theo danh hiệu và theo thôn, năm {$year}
 digest-hint-text = Xem theo kỳ khác: gõ “/baocao ngày”, “/baocao tháng” hoặc “/baocao năm”.
 
 ## Biểu đồ
@@ -66,6 +65,7 @@ report-button-month = Tháng này
 report-button-year = Cả năm
 report-button-export = 📥 Danh sách (Excel)
 report-button-summary = 📄 Báo cáo năm (Excel)
+report-button-dossier = 🗂 Hồ sơ công nhận (Word, PDF)
 report-export-ready = Dạ, gửi danh sách đánh giá năm {$year} của {$commune}.
 report-summary-ready = Dạ, gửi báo cáo tổng hợp năm {$year} của {$commune}, hạn gửi trước ngày {$due}.
 report-button-stale = Dạ, nút này không còn dùng được nữa. Vui lòng gõ /baocao để xem báo cáo mới.
@@ -86,6 +86,8 @@ study-month-announcement = 📚 {$commune}: từ ngày 10/8 đến 10/9/{$year} 
 report-title-household = Hộ gia đình
 report-title-clan = Dòng họ
 report-title-village = Thôn
+report-title-citizen = Công dân
+report-title-unit = Đơn vị
 report-status-draft = Đang làm
 report-status-submitted = Chờ xác nhận
 report-status-verified = Đã xác nhận
@@ -97,18 +99,11 @@ report-result-passed = Đạt
 report-result-failed = Chưa đạt
 
 ## Tệp Excel và CSV
-export-sheet-household = Gia đình học tập
-export-sheet-clan = Dòng họ học tập
 export-sheet-proposed = Đề nghị công nhận
 export-sheet-villages = Tổng hợp theo thôn
-export-heading-household = DANH SÁCH ĐÁNH GIÁ “GIA ĐÌNH HỌC TẬP” NĂM {$year}
-export-heading-clan = DANH SÁCH ĐÁNH GIÁ “DÒNG HỌ HỌC TẬP” NĂM {$year}
 export-heading-proposed = DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU NĂM {$year}
 export-heading-villages = TỔNG HỢP KẾT QUẢ “GIA ĐÌNH HỌC TẬP” THEO THÔN NĂM {$year}
-export-subheading = {$commune}, {$province}. Lập ngày {$date}.
 export-col-no = STT
-export-col-head = Họ và tên chủ hộ
-export-col-clan = Tên dòng họ
 export-col-clan-head = Trưởng họ
 export-col-name = Hộ / dòng họ
 export-col-village = Thôn
@@ -141,11 +136,6 @@ export-no-total = chưa có
 export-note-no-total = Chưa có số hộ của: {$villages}. Tỷ lệ của các thôn này và của toàn xã chưa tính được; vui lòng nhờ quản trị viên nhập số hộ.
 export-col-criterion-short = Tiêu chí {$id}
 export-col-note = Ghi chú
-export-provisional-note = Lưu ý: bộ tiêu chí “{$pack}” ({$id}, phiên bản {$version}) có {$what ->
-    [both] chỉ số {$indicators} và mức điểm để đạt
-    [rule] mức điểm để đạt
-   *[indicators] chỉ số {$indicators}
-} còn tạm thời, chưa đối chiếu với văn bản gốc.
 export-row-provisional = {$what ->
     [both] Chỉ số và mức điểm để đạt còn tạm thời
     [rule] Mức điểm để đạt còn tạm thời
@@ -155,8 +145,6 @@ export-row-provisional = {$what ->
 ## Báo cáo tổng hợp năm (trước 15/11)
 summary-sheet = Báo cáo năm
 summary-heading = BÁO CÁO KẾT QUẢ XÂY DỰNG CÁC MÔ HÌNH HỌC TẬP NĂM {$year}
-summary-unit = Hội Khuyến học {$commune}, {$province}
-summary-date = Lập ngày {$date}. Hạn gửi: trước ngày {$due}.
 summary-difficult-area = Xã thuộc vùng khó khăn: mục tiêu và ngưỡng đạt có thể thấp hơn.
 summary-section-titles = I. KẾT QUẢ SO VỚI MỤC TIÊU
 summary-section-villages = II. “GIA ĐÌNH HỌC TẬP” THEO THÔN
@@ -165,8 +153,63 @@ summary-col-total = Tổng số
 summary-col-registered = Đăng ký trên bot
 summary-col-village = Thôn
 summary-csv-commune = Toàn xã
-summary-title-household = Gia đình học tập (hộ)
-summary-title-clan = Dòng họ học tập (dòng họ)
-summary-title-village = Cộng đồng học tập (thôn)
-summary-signature-maker = NGƯỜI LẬP BIỂU
-summary-signature-chair = CHỦ TỊCH HỘI KHUYẾN HỌC
+
+## Năm danh hiệu trong báo cáo (issue 15): mỗi tỷ lệ trên tổng số của chính nó
+digest-section-village = 🏘️ Cộng đồng học tập
+digest-section-citizen = 🎓 Công dân học tập
+digest-section-unit = 🏢 Đơn vị học tập
+digest-lead-citizen = {$target} người lao động
+digest-lead-citizen-staff = {$target} cán bộ đơn vị
+digest-lead-unit = {$target} đơn vị
+digest-stages-short = Đã đánh giá: {$assessed}{$assessed_delta} · công nhận: {$recognised}{$recognised_delta}
+digest-empty-clan = 👪 Dòng họ học tập: chưa có dòng họ nào đăng ký.
+digest-empty-citizen = 🎓 Công dân học tập: chưa có ai đăng ký.
+digest-empty-village = { $kind ->
+    [none] 🏘️ Cộng đồng học tập: xã chưa có thôn nào trên bot.
+   *[other] 🏘️ Cộng đồng học tập: chưa có thôn nào được đánh giá.
+}
+digest-empty-unit = { $kind ->
+    [none] 🏢 Đơn vị học tập: chưa có đơn vị nào trên bot.
+   *[other] 🏢 Đơn vị học tập: chưa có đơn vị nào được đánh giá.
+}
+digest-share-village = Tỷ lệ công nhận: {$part}/{$total} thôn, {$share}
+digest-share-unit = Tỷ lệ công nhận: {$part}/{$total} đơn vị, {$share}
+digest-share-citizen = Trong gia đình: {$part}/{$total} người lao động, {$share}
+digest-share-citizen-staff = Trong đơn vị: {$part}/{$total} cán bộ, {$share}
+digest-share-unknown-clan = Tỷ lệ công nhận: chưa tính được
+digest-share-unknown-village = Tỷ lệ công nhận: chưa tính được
+digest-share-unknown-unit = Tỷ lệ công nhận: chưa tính được
+digest-share-unknown-citizen = Trong gia đình: chưa tính được tỷ lệ
+digest-share-unknown-citizen-staff = Trong đơn vị: chưa tính được tỷ lệ
+digest-share-empty-clan = Tỷ lệ công nhận: chưa có số liệu
+digest-share-empty-village = Tỷ lệ công nhận: chưa có số liệu
+digest-share-empty-unit = Chưa có danh sách đơn vị, vui lòng nhờ quản trị viên nhập.
+digest-share-empty-citizen = Trong gia đình: chưa có hộ nào khai số người lớn
+digest-share-empty-citizen-staff = Trong đơn vị: chưa có số cán bộ
+digest-missing-adults = Còn {$count} hộ chưa khai số người lớn (từ 19 đến 60 tuổi).
+digest-missing-base-village = Chưa có số thôn của xã. Vui lòng nhờ quản trị viên nhập.
+digest-missing-base-citizen-staff = Còn đơn vị chưa có số cán bộ (nhờ quản trị viên nhập).
+digest-target-village = Mục tiêu {$year}: {$target}, còn thiếu {$missing} thôn
+digest-target-citizen = Mục tiêu {$year}: {$target}, còn thiếu {$missing} người
+digest-target-citizen-staff = Mục tiêu {$year}: {$target}, còn thiếu {$missing} người
+digest-target-unit = Mục tiêu {$year}: {$target}, còn thiếu {$missing} đơn vị
+digest-kind-clan = dòng họ
+digest-kind-village = cộng đồng học tập
+digest-kind-citizen = công dân
+digest-kind-unit = đơn vị
+chart-titles-title = Được công nhận năm {$year}, theo danh hiệu
+chart-titles-axis = Được công nhận trên tổng số của từng danh hiệu (%)
+chart-row-household = Gia đình (hộ)
+chart-row-clan = Dòng họ
+chart-row-village = Cộng đồng (thôn)
+chart-row-citizen = Công dân (gia đình)
+chart-row-citizen-staff = Công dân (đơn vị)
+chart-row-unit = Đơn vị
+chart-row-bar = {$recognised}/{$total}, {$share}
+chart-row-unknown = chưa tính được ({$recognised} được công nhận)
+chart-row-target = Mục tiêu {$year} của từng danh hiệu
+digest-nothing-clan = Chưa có dòng họ nào đăng ký.
+digest-nothing-citizen = Chưa có ai đăng ký.
+digest-nothing-village = Chưa có thôn nào được đánh giá.
+digest-nothing-unit = Chưa có đơn vị nào được đánh giá.
+digest-kind-place = {$kind}, {$place}

@@ -8,6 +8,8 @@ import csv
 import io
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import update
 
 from bot.bootstrap import App
@@ -25,6 +27,16 @@ async def _rescore_one_with_the_corrected_pack(app: App, seeded: Seeded) -> None
         )
 
 
+def _note(ws: Worksheet) -> Cell:
+    """The note above the list (the cell that begins "Lưu ý" or "Note")."""
+    return next(
+        c
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(("Lưu ý", "Note"))
+    )
+
+
 async def test_the_workbook_notes_provisional_packs_above_each_list(app: App) -> None:
     seeded = await seed(app.db)
     await _rescore_one_with_the_corrected_pack(app, seeded)
@@ -32,30 +44,33 @@ async def test_the_workbook_notes_provisional_packs_above_each_list(app: App) ->
     wb = load_workbook(io.BytesIO(file.data))
 
     households = wb["Gia đình học tập"]
-    note = households["A3"].value
-    assert isinstance(note, str)
-    # The earlier version had no flag on its pass rule; the corrected one has.
-    assert (
-        "Lưu ý: bộ tiêu chí “Gia đình học tập” (gdht-448, phiên bản 2015.1) có chỉ số "
-        "1.1, 1.2, 2.2, 2.3, 3.1, 3.2, 3.3, 4.1, 4.2 còn tạm thời, chưa đối chiếu với văn bản gốc."
-    ) in note
-    assert (
-        "Lưu ý: bộ tiêu chí “Gia đình học tập” (gdht-448, phiên bản 2015.2) có chỉ số "
+    note = _note(households)
+    # The earlier version had no flag on its pass rule; the corrected one has. The pack is
+    # named in words, never by its file id.
+    assert note.value == (
+        "Lưu ý: bộ tiêu chí “Gia đình học tập”, phiên bản 2015.1, có chỉ số "
+        "1.1, 1.2, 2.2, 2.3, 3.1, 3.2, 3.3, 4.1, 4.2 còn tạm thời, chưa đối chiếu với văn bản gốc. "
+        "Lưu ý: bộ tiêu chí “Gia đình học tập”, phiên bản 2015.2, có chỉ số "
         "1.1, 1.2, 2.2, 2.3, 3.1, 3.2, 3.3, 4.1, 4.2 và mức điểm để đạt còn tạm thời, "
         "chưa đối chiếu với văn bản gốc."
-    ) in note
-    assert households["A3"].font.i
-    header = [c.value for c in households[4]]
+    )
+    assert note.font.i
+    assert (
+        "Chấm theo bộ tiêu chí “Gia đình học tập”, phiên bản 2015.1; "
+        "“Gia đình học tập”, phiên bản 2015.2."
+    ) in [c.value for row in households.iter_rows() for c in row]
+    points = wb["Gia đình học tập – điểm"]
+    top = next(r[0].row for r in points.iter_rows() if r[0].value == "STT")
+    header = [c.value for c in points[top]]
     versions = {
         r[1]: r[header.index("Phiên bản")]
-        for r in households.iter_rows(min_row=5, values_only=True)
-        if r[1]
+        for r in points.iter_rows(min_row=top + 1, values_only=True)
+        if r[1] and r[0]
     }
     assert versions["Phạm Thị Bốn"] == "2015.2" and versions["Trần Thị Hai"] == "2015.1"
 
-    clans = wb["Dòng họ học tập"]["A3"].value
-    assert clans == (
-        "Lưu ý: bộ tiêu chí “Dòng họ học tập” (dhht-2022, phiên bản 2022.1) có chỉ số "
+    assert _note(wb["Dòng họ học tập"]).value == (
+        "Lưu ý: bộ tiêu chí “Dòng họ học tập”, phiên bản 2022.1, có chỉ số "
         "1.1, 1.2, 2.1, 2.2, 2.3, 3.1, 3.2, 3.3 và mức điểm để đạt còn tạm thời, "
         "chưa đối chiếu với văn bản gốc."
     )
@@ -81,8 +96,8 @@ async def test_the_english_note_names_the_pass_mark_too(app: App) -> None:
     seeded = await seed(app.db)
     await _rescore_one_with_the_corrected_pack(app, seeded)
     file = await app.reports.export_xlsx(seeded.commune_id, 2026, lang="en")
-    note = load_workbook(io.BytesIO(file.data)).worksheets[0]["A3"].value
+    note = _note(load_workbook(io.BytesIO(file.data)).worksheets[0]).value
     assert (
-        "Note: in the criteria pack “Learning Family” (gdht-448, version 2015.2), indicators "
+        "Note: in the criteria pack “Learning Family”, version 2015.2, indicators "
         "1.1, 1.2, 2.2, 2.3, 3.1, 3.2, 3.3, 4.1, 4.2 and the pass mark are provisional"
     ) in note
