@@ -40,7 +40,10 @@ async def run_channels(app: App) -> int:
     web_app = web.Application()
     web_app.router.add_get("/healthz", _health([r.name for r in runners]))
     wants_server = [runner.register(web_app) for runner in runners]
-    server = await _serve(web_app, app) if any(wants_server) else None
+    # The web page for chairs and collaborators (issue 16) rides on the same server.
+    app.web_site().register(web_app)
+    webhooks = any(wants_server)
+    server = await _serve(web_app, app, webhooks) if webhooks or app.settings.web_port else None
     tasks = [asyncio.create_task(r.run(stop), name=f"channel-{r.name}") for r in runners]
     # Reports (issue 5): scheduled digests and reminders, delivered through the outbox by each
     # channel's own sender (which paces and retries), stopping with the channels.
@@ -107,11 +110,17 @@ def _health(channels: list[str]) -> Handler:
     return healthz
 
 
-async def _serve(web_app: web.Application, app: App) -> web.AppRunner:
-    host, port = app.settings.webhook_host, app.settings.webhook_port
+async def _serve(web_app: web.Application, app: App, webhooks: bool = True) -> web.AppRunner:
+    """The webhook port when a channel takes webhooks, and WEB_PORT too when it is set."""
+    settings = app.settings
+    host = settings.webhook_host
+    ports = [settings.webhook_port] if webhooks else []
+    if settings.web_port is not None and settings.web_port not in ports:
+        ports.append(settings.web_port)
     # shutdown_timeout: requests still open when we stop get this long to finish.
     runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=5.0)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
-    log.info("webhook server listening on %s:%s", host, port)
+    for port in ports:
+        await web.TCPSite(runner, host, port).start()
+        log.info("web server listening on %s:%s", host, port)
     return runner

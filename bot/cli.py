@@ -13,7 +13,7 @@ from typing import Any
 from bot.bootstrap import App, build_app
 from bot.packs import provisional_note, source_lines
 from bot.settings import Settings
-from conversations.packs import PackError, load_pack
+from conversations.pack_files import PackError, load_pack
 from conversations.scoring import score
 from storage.db import upgrade
 
@@ -48,6 +48,8 @@ async def _demo(app: App, args: argparse.Namespace) -> int:
     for invite in demo.invites.values():
         print(describe(app.settings, invite))
     print("Terminal chat (as the demo collaborator): hoctap chat")
+    # Issue 15: the village head, the unit's head and its staff are other people.
+    print("As someone else: hoctap chat --user <any name>, then type an invite code above")
     return 0
 
 
@@ -131,7 +133,13 @@ def _pack_score(args: argparse.Namespace) -> int:
 
 
 # Modules that add their own subcommands: each has `register(sub, with_app)`.
-REGISTRARS: list[str] = ["bot.invites", "bot.admin.cli", "bot.reports.cli"]
+REGISTRARS: list[str] = [
+    "bot.invites",
+    "bot.admin.cli",
+    "bot.reports.cli",
+    "bot.papers.cli",
+    "bot.webcli",
+]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -36,11 +36,12 @@ class Settings(BaseSettings):
     # Where the web server takes Zalo's webhook; unset: the path of ZALO_WEBHOOK_URL, else
     # /zalo/webhook. ZALO_WEBHOOK_SECRET unset: a random one per run (sent in setWebhook).
     zalo_webhook_path: str | None = None
-    # Zalo publishes no rate limits: at most 5 messages/s overall and 1/s per chat; pushes
-    # (digests, notices) at most 4/s so that answers to people who are chatting still go out.
+    # Zalo publishes no rate limits: at most 5 messages/s overall, none per chat for answers
+    # (every 429 pauses the bot for its retry_after); pushes (digests, notices) at most 4/s so
+    # that answers to people who are chatting still go out, and one a second in a chat.
     zalo_rate_per_second: float = 5.0
     zalo_push_rate_per_second: float = 4.0
-    zalo_chat_rate_per_second: float = 1.0
+    zalo_push_chat_interval: float = 1.0
     zalo_request_timeout: float = 20.0
     zalo_polling_timeout: int = 25
     # Zalo's sendPhoto takes a URL only. With ZALO_MEDIA_URL (the public address of
@@ -63,15 +64,29 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
 
-    # Telegram: sending limits (Telegram allows ~30 messages/s overall and ~1/s per chat; pushes
-    # such as digests stay at 25/s so that answers to people who are chatting still get through),
-    # and how long one Bot API call may take before it counts as a network failure.
+    # The web page for chairs and collaborators (bot/web): WEB_BASE_URL is its public address
+    # (https://bot.example.vn, behind the proxy), the start of every link `/web` sends;
+    # unset: http://WEBHOOK_HOST:port. `hoctap run` serves it on the webhook server, and on
+    # WEB_PORT too when set (then also without a webhook). WEB_SECRET signs the session
+    # cookie (every process must share it); unset, it is derived from the bot tokens.
+    web_base_url: str | None = None
+    web_port: int | None = None
+    web_secret: str | None = None
+    web_link_minutes: int = 15
+    web_session_hours: int = 12
+    # A Mini App's initData older than this is refused (it is signed when Telegram opens it).
+    web_init_data_max_age_seconds: int = 3600
+
+    # Telegram: sending limits as python-telegram-bot's AIORateLimiter keeps them (~30
+    # messages/s overall, 20 a minute in a group, none per private chat: answering a person
+    # is never held back; every 429 pauses the bot for its retry_after). Pushes such as
+    # digests stay at 25/s, so that answers to people who are chatting still get through,
+    # and one every `telegram_push_chat_interval` seconds in a chat. Then how long one Bot
+    # API call may take before it counts as a network failure.
     telegram_rate_per_second: float = 30.0
     telegram_push_rate_per_second: float = 25.0
-    telegram_chat_rate_per_second: float = 1.0
-    # A reply to a tap is an edit plus the next question: a short burst is allowed per chat as
-    # long as the average stays at the per-chat rate.
-    telegram_chat_burst: int = 3
+    telegram_push_chat_interval: float = 1.0
+    telegram_group_rate_per_minute: float = 20.0
     telegram_request_timeout: float = 20.0
     telegram_polling_timeout: int = 25
 

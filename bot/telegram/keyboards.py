@@ -10,6 +10,7 @@ from aiogram.types import (
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    WebAppInfo,
 )
 
 from bot.rendering import Button
@@ -22,12 +23,17 @@ MAX_CALLBACK_BYTES = 64
 
 def inline_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
     """The reply's buttons as an inline keyboard; None when there are none."""
-    keyboard = [
-        [InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row if _fits(b)]
-        for row in rows
-    ]
+    keyboard = [[_inline(b) for b in row if b.url or _fits(b)] for row in rows]
     keyboard = [row for row in keyboard if row]
     return InlineKeyboardMarkup(inline_keyboard=keyboard) if keyboard else None
+
+
+def _inline(button: Button) -> InlineKeyboardButton:
+    if button.url and button.web_app:
+        return InlineKeyboardButton(text=button.label, web_app=WebAppInfo(url=button.url))
+    if button.url:
+        return InlineKeyboardButton(text=button.label, url=button.url)
+    return InlineKeyboardButton(text=button.label, callback_data=button.data)
 
 
 def _fits(button: Button) -> bool:

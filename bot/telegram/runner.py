@@ -13,7 +13,14 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramUnauthorizedError
 from aiogram.fsm.strategy import FSMStrategy
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from aiogram.utils.backoff import Backoff
 from aiohttp import web
 
@@ -46,7 +53,9 @@ HOUSEHOLD_COMMANDS = (
     ("xoa", "telegram-command-delete"),
 )
 # Roles whose chat gets a command list of its own (BotCommandScopeChat); others see COMMANDS.
-CHAT_MENU_ROLES = ("chair", "household")
+CHAT_MENU_ROLES = ("chair", "household", "citizen")
+# Roles whose chat's menu button opens the web page (when it is served over https).
+WEB_APP_ROLES = ("chair", "collaborator", "admin")
 # Vietnamese for everyone (Telegram has no Vietnamese interface, so most phones report "en" or
 # nothing); English only for phones that explicitly ask for English.
 COMMAND_LANGUAGES = (("vi", None), ("en", "en"))
@@ -78,9 +87,9 @@ def make_dispatcher(bridge: TelegramBridge) -> Dispatcher:
 def make_limits(settings: Settings) -> TelegramLimits:
     return TelegramLimits(
         settings.telegram_rate_per_second,
-        settings.telegram_chat_rate_per_second,
         push_per_second=settings.telegram_push_rate_per_second,
-        chat_burst=settings.telegram_chat_burst,
+        group_per_minute=settings.telegram_group_rate_per_minute,
+        push_chat_interval=settings.telegram_push_chat_interval,
     )
 
 
@@ -111,9 +120,15 @@ class TelegramRunner:
         self.commands: tuple[tuple[str, str], ...] = COMMANDS
         self.role_commands: dict[str, tuple[tuple[str, str], ...]] = {
             "household": (*COMMANDS, *HOUSEHOLD_COMMANDS),
+            # A person assessed for "Công dân học tập" sees and deletes their data too.
+            "citizen": (*COMMANDS, *HOUSEHOLD_COMMANDS),
         }
         if report_command:
             self.role_commands["chair"] = (*COMMANDS, REPORT_COMMAND)
+        # The web page as a Mini App from the chat's menu button (issue 16); Telegram opens
+        # only https:// Mini Apps, so none without a public https WEB_BASE_URL.
+        base = (settings.web_base_url or "").rstrip("/")
+        self.web_app_url = f"{base}/web/app" if base.startswith("https://") else None
         # Menus being set in the background (a join, the start-up pass), awaited at the end.
         self._menu_tasks: set[asyncio.Task[None]] = set()
         self.channel = bridge.channel
@@ -213,13 +228,14 @@ class TelegramRunner:
     async def set_chat_menus(self, stop: asyncio.Event) -> None:
         """At start-up: every chair's and household's chat gets its role's menu (a role may
         have changed, or the list of commands, while the bot was stopped)."""
-        for chat_id, role in await self.channel.chats.with_role(CHAT_MENU_ROLES):
+        roles = CHAT_MENU_ROLES + (WEB_APP_ROLES if self.web_app_url else ())
+        for chat_id, role in await self.channel.chats.with_role(tuple(dict.fromkeys(roles))):
             if stop.is_set():
                 return
             if chat_id.lstrip("-").isdigit():
                 # Paced like a push, so people chatting meanwhile keep their share.
-                async with self.channel.limits.push_slot(chat_id):
-                    await self.set_chat_menu(int(chat_id), role)
+                await self.channel.limits.acquire(chat_id, push=True)
+                await self.set_chat_menu(int(chat_id), role)
 
     async def set_chat_menu(self, chat_id: int, role: str | None) -> None:
         """This chat's command list for `role`, in both languages; back to the default list
@@ -236,6 +252,21 @@ class TelegramRunner:
                     )
             except Exception as error:
                 log.warning("telegram: commands for chat %s (%s) failed: %s", chat_id, lang, error)
+        if self.web_app_url is not None:
+            await self._set_menu_button(chat_id, role, self.web_app_url)
+
+    async def _set_menu_button(self, chat_id: int, role: str | None, url: str) -> None:
+        """Chairs and collaborators open the web page from the menu button; anyone else
+        keeps Telegram's default button."""
+        button: MenuButtonWebApp | MenuButtonDefault = MenuButtonDefault()
+        if role in WEB_APP_ROLES:
+            lang = await self.channel.chats.language(str(chat_id))
+            text = self.translator(lang, "web-link-button")
+            button = MenuButtonWebApp(text=text, web_app=WebAppInfo(url=url))
+        try:
+            await self.bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
+        except Exception as error:
+            log.warning("telegram: menu button for chat %s failed: %s", chat_id, error)
 
     def _bot_commands(self, lang: str, commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
         return [

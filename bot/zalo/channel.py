@@ -6,15 +6,17 @@ as numbered text for a channel without buttons), Telegram's edit-in-place echo o
 skipped, long text is split, a picture goes out by URL when the bot can serve it, and what
 cannot be sent at all (a file, a picture with nowhere to serve it) is replaced by a short note.
 
-Every call that shows something goes through the same steps as on Telegram: wait for a slot
-(5 messages/s overall and 1/s per chat, since Zalo publishes no limits), call, translate
-Zalo's errors into the shared outcomes (`RetryLater`, `Unreachable`) for `with_retries`.
+Every call that shows something goes through the same steps as on Telegram: wait for its turn
+(Zalo publishes no limits: 5 messages/s overall, none per chat for answers, pushes slower),
+call, and only when it failed translate Zalo's error into the shared outcomes (`RetryLater`,
+`Unreachable`) for `retry`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Final, TypeVar
@@ -23,10 +25,13 @@ from bot.chats import ChannelChats, ChatDirectory
 from bot.i18n import Translator
 from bot.outbox.delivery import (
     ChannelLimits,
+    Clock,
     DeliveryUnknown,
     RetryLater,
+    Sleep,
     Unreachable,
-    with_retries,
+    retry,
+    retry_outcome,
 )
 from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text
@@ -50,27 +55,36 @@ T = TypeVar("T")
 
 # Reads the bot's stored copy of an evidence photo by its name (given by the bootstrap).
 LoadPhoto = Callable[[str], bytes | None]
+# (channel, chat id, file name, language) -> a note with a one-time download link, or None.
+DocumentLink = Callable[[str, str, str, str], Awaitable[str | None]]
 
 # The Zalo Bot Platform publishes no rate limits: domain.md §7 sets these ceilings.
 DEFAULT_RATE: Final = 5.0
-DEFAULT_CHAT_RATE: Final = 1.0
 # Pushes (digests, notices) get less than the whole overall rate, so that answers to people
 # who are chatting still go out while a digest is being sent to every chair.
 DEFAULT_PUSH_RATE: Final = 4.0
 
 
 class ZaloLimits(ChannelLimits):
-    """Zalo's ceilings (no published limit: domain.md §7): 5/s overall, 1/s per chat, pushes
-    under a lower rate."""
+    """Zalo's ceilings (no published limit: domain.md §7): 5/s overall and no limit per chat
+    for answers; pushes under a lower rate and one a second in a chat. No groups."""
 
     def __init__(
         self,
         per_second: float = DEFAULT_RATE,
-        per_chat_per_second: float = DEFAULT_CHAT_RATE,
         *,
         push_per_second: float = DEFAULT_PUSH_RATE,
+        push_chat_interval: float = 1.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
-        super().__init__(per_second, per_chat_per_second, push_per_second=push_per_second)
+        super().__init__(
+            per_second,
+            push_per_second=push_per_second,
+            push_chat_interval=push_chat_interval,
+            clock=clock,
+            sleep=sleep,
+        )
 
 
 def translate_error(error: ZaloError) -> Exception:
@@ -108,6 +122,8 @@ class ZaloChannel:
     ) -> None:
         self.client = client
         self.load = load
+        # (channel, chat id, file name, language) -> a note with a download link (issue 16).
+        self.document_link: DocumentLink | None = None
         self.chats = ChannelChats(CHANNEL, translator, chats)
         self.limits = limits or ZaloLimits()
         self.media = media
@@ -156,8 +172,11 @@ class ZaloChannel:
                 text = _append(text, await self.chats.say(chat_id, "zalo-photo-unavailable"))
         if reply.document is not None:
             filename = reply.document[0]
+            note = await self._document_note(chat_id, filename)
             text = _append(
-                text, await self.chats.say(chat_id, "zalo-document-unavailable", filename=filename)
+                text,
+                note
+                or await self.chats.say(chat_id, "zalo-document-unavailable", filename=filename),
             )
         album = [(photo, self._album_url(photo)) for photo in reply.album]
         missing = sum(url is None for _, url in album)
@@ -172,6 +191,18 @@ class ZaloChannel:
             if url is not None:
                 send = partial(self.client.send_photo, chat_id, url, photo.caption)
                 await self._send(chat_id, push, send)
+
+    async def _document_note(self, chat_id: str, filename: str) -> str | None:
+        """Zalo cannot send files here: a one-time link to download it from the bot's web
+        page instead (set by the bootstrap), or None."""
+        if self.document_link is None:
+            return None
+        try:
+            lang = await self.chats.language(chat_id)
+            return await self.document_link(CHANNEL, chat_id, filename, lang)
+        except Exception:
+            log.exception("zalo: no download link for chat %s", chat_id)
+            return None
 
     def _album_url(self, photo: AlbumPhoto) -> str | None:
         """An evidence photo's URL: Zalo's own for a photo sent on Zalo, else the bot's
@@ -196,29 +227,42 @@ class ZaloChannel:
             log.warning("zalo chat %s: a message's answer was unreadable: %s", chat_id, error)
 
     async def _call(self, chat_id: str, push: bool, operation: Callable[[], Awaitable[T]]) -> T:
-        """One Bot API call that shows something in the chat: paced and retried."""
+        """One Bot API call that shows something in the chat: its turn within the limits, the
+        call, and the retry machinery only if it failed."""
+        await self.limits.acquire(chat_id, push=push)
+        try:
+            return await operation()
+        except Exception as error:
+            judge = partial(_judge, chat_id)
+            failed = retry_outcome(error, judge)
+        return await retry(
+            self.limits,
+            chat_id,
+            operation,
+            judge,
+            failed,
+            push=push,
+            attempts=self.attempts,
+            backoff=self.backoff,
+        )
 
-        async def attempt() -> T:
-            slot = self.limits.push_slot if push else self.limits.slot
-            async with slot(chat_id):
-                try:
-                    return await operation()
-                except ZaloUndecodable as error:
-                    # Zalo received the send and answered with something unreadable: sending
-                    # again could show the message twice.
-                    raise DeliveryUnknown(str(error)) from error
-                except ZaloError as error:
-                    translated = translate_error(error)
-                    if translated is error:
-                        # A 400 and the like: the message itself is wrong, trying again cannot
-                        # help.
-                        log.error("zalo refused a message to %s: %s", chat_id, error)
-                        raise
-                    if isinstance(translated, RetryLater):
-                        log.info("zalo: %s; retrying", error)
-                    raise translated from error
 
-        return await with_retries(attempt, attempts=self.attempts, wait=self.backoff)
+def _judge(chat_id: str, error: Exception) -> Exception:
+    """What a failed call's error means for `retry`: `RetryLater` to try again (429, 5xx,
+    network), else raised as it is or as `Unreachable` / `DeliveryUnknown`."""
+    if isinstance(error, ZaloUndecodable):
+        # Zalo received the send and answered with something unreadable: sending again could
+        # show the message twice.
+        return DeliveryUnknown(str(error))
+    if not isinstance(error, ZaloError):
+        return error
+    translated = translate_error(error)
+    if translated is error:
+        # A 400 and the like: the message itself is wrong, trying again cannot help.
+        log.error("zalo refused a message to %s: %s", chat_id, error)
+    elif isinstance(translated, RetryLater):
+        log.info("zalo: %s; retrying", error)
+    return translated
 
 
 def _append(text: str, note: str) -> str:
@@ -227,8 +271,8 @@ def _append(text: str, note: str) -> str:
 
 async def keep_typing(channel: ZaloChannel, chat_id: str, *, every: float = 4.5) -> None:
     """Repeat the typing action while an answer is prepared and sent (run as a task, cancel
-    when done): Zalo shows it for a few seconds only, and pacing at 1 message/s per chat can
-    make a long answer take longer than that."""
+    when done): Zalo shows it for a few seconds only, and a long answer (the service's work,
+    or several parts at the overall rate) can take longer than that."""
     while True:
         await channel.typing(chat_id)
         await asyncio.sleep(every)

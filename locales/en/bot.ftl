@@ -107,5 +107,6 @@ help-command-menu = • /menu: back to the main menu.
 help-command-mydata = • /mydata: see what the association stores about your family.
 help-command-delete = • /delete: delete your family's data.
 help-command-report = • /report: the commune's progress report; add "day", "month" or "year" for another period.
+help-command-web = • /web: open the progress page on a phone or computer (a one-time link).
 help-command-help = • /help: show this guide.
 command-unknown = Sorry, the bot does not know that command. Type /help to see the commands.

@@ -107,5 +107,6 @@ help-command-menu = • /menu: về trình đơn chính.
 help-command-mydata = • /dulieu: xem dữ liệu Hội đang lưu về gia đình.
 help-command-delete = • /xoa: xóa dữ liệu của gia đình.
 help-command-report = • /baocao: báo cáo tiến độ của xã; thêm “ngày”, “tháng” hoặc “năm” để xem kỳ khác.
+help-command-web = • /web: mở trang theo dõi trên điện thoại hoặc máy tính (đường dẫn dùng một lần).
 help-command-help = • /help: xem hướng dẫn này.
 command-unknown = Dạ, bot chưa biết lệnh này. Gõ /help để xem các lệnh.

@@ -111,7 +111,7 @@ async def test_commands_mid_questionnaire_continue_at_the_same_question(
     guide = await household.say("/help")
     for line in ("/menu", "/dulieu", "/xoa", "/help"):
         assert line in guide
-    assert "/baocao" not in guide
+    assert "/baocao" not in guide and "/web" not in guide  # the web page is for the commune
     assert question in guide
 
     refused = await household.say("/baocao")
@@ -159,10 +159,11 @@ async def test_help_lists_the_commands_of_each_role(app: App, demo: DemoCommune)
     chair = await join(demo, app, "chair", "chair-help", "Phạm Văn Chủ")
     guide = await chair.say("/help")
     assert "• /baocao: báo cáo tiến độ của xã" in guide
+    assert "• /web: mở trang theo dõi" in guide
     assert "/dulieu" not in guide and "/xoa" not in guide
     collaborator = Chat(app, "local")
     guide = await collaborator.say("/help")
-    assert "/menu" in guide and "/help" in guide
+    assert "/menu" in guide and "/help" in guide and "• /web: mở trang theo dõi" in guide
     assert "/baocao" not in guide and "/dulieu" not in guide
 
 

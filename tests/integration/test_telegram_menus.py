@@ -38,9 +38,8 @@ async def run_bot(app: App, double: TelegramDouble) -> tuple[asyncio.Event, asyn
         update={
             "telegram_bot_token": "123456:TEST",
             "telegram_api_base": double.base_url,
-            # What is tested here is not pacing: a chat's messages go out without waiting.
-            "telegram_chat_rate_per_second": 1000.0,
-            "telegram_chat_burst": 100,
+            # What is tested here is not pacing: the menus (paced as pushes) go out at once.
+            "telegram_push_chat_interval": 0.0,
         }
     )
     runner = telegram_runner(replace(app, settings=settings))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHANNELS = ("bot.telegram", "bot.zalo", "bot.console")
+CHANNELS = ("bot.telegram", "bot.zalo", "bot.console", "bot.web")
 
 
 def _module_name(path: Path, root: Path) -> str:
