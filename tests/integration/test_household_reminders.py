@@ -6,20 +6,18 @@ announced on 10/8, once a year, to the registered households of the communes tha
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import App
-from bot.cli import main
 from bot.demo import ensure_demo
 from bot.outbox.scheduler import ReportScheduler
 from storage.db import Database
 from storage.tables import AssessmentRow, CommuneRow, OutboxRow
 from storage.uow import UnitOfWork
 from tests.conftest import FakeClock
+from tests.integration.conftest import Cli
 from tests.integration.test_outbox import FakeChannel, Inbox
 from tests.integration.test_privacy import _join
 from tests.support.answers import FULL_ANSWERS
@@ -135,23 +133,8 @@ async def test_study_month_is_announced_once_on_10_august_to_communes_that_opted
     assert inbox.texts("hh-dv-1") == []
 
 
-@pytest.fixture
-def cli(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str, str]]:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def test_units_announce_opts_a_commune_in_and_out(
-    cli: Callable[..., tuple[int, str, str]], database_url: str, tmp_path: object
+    cli: Cli, database_url: str, tmp_path: object
 ) -> None:
     from pathlib import Path
 

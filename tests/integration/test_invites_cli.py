@@ -3,43 +3,40 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from bot.cli import main
+from tests.integration.conftest import Cli
 
 
 @pytest.fixture
-def cli(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., tuple[int, str, str]]:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def cli(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
     monkeypatch.setenv("TELEGRAM_BOT_USERNAME", "kimlien_khuyenhoc_bot")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return cli
 
 
-def test_demo_prints_working_invites(cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_demo_prints_working_invites(cli: Cli) -> None:
     code, out, _ = cli("demo")
     assert code == 0
     codes = dict(re.findall(r"^(\w+) invite: (\w{8})", out, re.M))
-    assert set(codes) == {"collaborator", "chair", "household"}
+    # Issue 15: a village head, a unit's head and its staff have invites of their own.
+    assert set(codes) == {
+        "collaborator",
+        "chair",
+        "household",
+        "village_head",
+        "unit_head",
+        "citizen",
+    }
     assert f"https://t.me/kimlien_khuyenhoc_bot?start={codes['household']}" in out
     # Run again: the same demo, the same (still usable) invites.
     _, again, _ = cli("demo")
     assert dict(re.findall(r"^(\w+) invite: (\w{8})", again, re.M)) == codes
 
 
-def test_create_list_and_revoke(cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+def test_create_list_and_revoke(cli: Cli, tmp_path: Path) -> None:
     cli("demo")
     code, out, _ = cli(
         "invite", "create", "--role", "household", "--commune", "kim lien",
@@ -74,7 +71,7 @@ def test_create_list_and_revoke(cli: Callable[..., tuple[int, str, str]], tmp_pa
     assert cli("invite", "revoke", invite.group(1))[0] == 1  # already revoked
 
 
-def test_unknown_commune_is_refused(cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_unknown_commune_is_refused(cli: Cli) -> None:
     cli("demo")
     with pytest.raises(SystemExit, match="no commune named"):
         cli("invite", "create", "--role", "chair", "--commune", "Xã Không Có")
