@@ -30,7 +30,7 @@ async def run_channels(app: App) -> int:
     if not runners:
         # No token: the terminal chat, with the demo commune on an empty database. With a
         # token nothing is created: demo invites on a deployment would let anyone in.
-        await ensure_demo_for_terminal(app.db, app.settings)
+        await ensure_demo_for_terminal(app.db, app.settings, examples=app.service)
         await run_console(app.service)
         return 0
     _configure_logging()

@@ -43,8 +43,11 @@ async def _demo(app: App, args: argparse.Namespace) -> int:
     from bot.demo import ensure_demo
     from bot.invites import describe
 
-    demo = await ensure_demo(app.db)
+    demo = await ensure_demo(app.db, examples=None if args.no_examples else app.service)
     print(f"Demo commune ready (id {demo.commune_id}, villages {list(demo.village_ids)}).")
+    if demo.examples:
+        forms = ", ".join(f"{title} {name}" for title, name in demo.examples)
+        print(f"Example forms, submitted and waiting to be checked: {forms}.")
     for invite in demo.invites.values():
         print(describe(app.settings, invite))
     print("Terminal chat (as the demo collaborator): hoctap chat")
@@ -58,7 +61,7 @@ async def _chat(app: App, args: argparse.Namespace) -> int:
     from bot.demo import ensure_demo_for_terminal
 
     # A fresh checkout gets something to talk to; a deployment (a token set) never does.
-    await ensure_demo_for_terminal(app.db, app.settings)
+    await ensure_demo_for_terminal(app.db, app.settings, examples=app.service)
     await run_console(app.service, user=args.user)
     return 0
 
@@ -157,6 +160,11 @@ def parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=_with_app(_chat))
 
     demo = sub.add_parser("demo", help="create the demo commune")
+    demo.add_argument(
+        "--no-examples",
+        action="store_true",
+        help="without the example form of each of the five titles",
+    )
     demo.set_defaults(handler=_with_app(_demo))
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from bot.admin.targets import DEFAULT_TARGETS
 from bot.bootstrap import utc_now
+from bot.demo_examples import ensure_examples
+from bot.flows.context import Service
 from bot.settings import Settings
 from conversations.domain import LearningUnitKind, Role
 from storage.db import Database
@@ -40,30 +42,39 @@ class DemoCommune:
     # the demo unit's staff; "unit_head", "village_head": of the demo unit, the first village).
     invites: dict[str, Invite]
     unit_id: int = 0
+    # The example forms, (title, whose), when they were asked for (bot/demo_examples.py).
+    examples: tuple[tuple[str, str], ...] = ()
 
 
 def any_channel_token(settings: Settings) -> bool:
     return bool(settings.telegram_bot_token or settings.zalo_bot_token)
 
 
-async def ensure_demo_for_terminal(db: Database, settings: Settings) -> DemoCommune | None:
+async def ensure_demo_for_terminal(
+    db: Database, settings: Settings, examples: Service | None = None
+) -> DemoCommune | None:
     """The demo commune for the terminal chat of a fresh checkout: only when no channel token
     is set and the database holds no commune and no person. A deployment never gets it: its
-    multi-use chair invite would make anyone holding the code a chair."""
+    multi-use chair invite would make anyone holding the code a chair. `examples`: also one
+    example form of each title, with this service's packs and year."""
     if any_channel_token(settings):
         return None
-    return await _ensure(db, only_if_empty=True)
+    return await _ensure(db, only_if_empty=True, examples=examples)
 
 
-async def ensure_demo(db: Database) -> DemoCommune:
+async def ensure_demo(db: Database, examples: Service | None = None) -> DemoCommune:
     """Create (once) the demo province, commune, villages, targets and people, and bind the
-    terminal chat to the demo collaborator (`hoctap demo`)."""
-    demo = await _ensure(db, only_if_empty=False)
+    terminal chat to the demo collaborator (`hoctap demo`). `examples`: also one submitted
+    example form of each of the five titles (scored with this service's packs, for its year),
+    in the same transaction; without it (the tests' demo) nothing is waiting anywhere."""
+    demo = await _ensure(db, only_if_empty=False, examples=examples)
     assert demo is not None
     return demo
 
 
-async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
+async def _ensure(
+    db: Database, *, only_if_empty: bool, examples: Service | None = None
+) -> DemoCommune | None:
     async with db.unit_of_work(utc_now()) as uow:
         # Several processes starting at once may each run this: one at a time, or two of
         # them insert the same commune. The emptiness check is made under the same lock.
@@ -128,6 +139,17 @@ async def _ensure(db: Database, *, only_if_empty: bool) -> DemoCommune | None:
                     max_uses=None,
                 )
             )
+        made = (
+            await ensure_examples(uow, examples, commune.id, villages[0].id, collaborator, unit.id)
+            if examples is not None
+            else []
+        )
         return DemoCommune(
-            commune.id, tuple(v.id for v in villages), collaborator, chair, invites, unit.id
+            commune.id,
+            tuple(v.id for v in villages),
+            collaborator,
+            chair,
+            invites,
+            unit.id,
+            tuple(made),
         )

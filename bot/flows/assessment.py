@@ -6,6 +6,7 @@ from typing import Literal
 
 from bot.flows.common import citizen_place, label, scope_of
 from bot.flows.context import MENU, Outcome, Service, ToMenu, Turn
+from bot.flows.known import clan_known, unit_known, village_known
 from bot.flows.screens import (
     AssessmentScreen,
     Choices,
@@ -241,11 +242,9 @@ async def _link_member(turn: Turn, clan_id: int, household_id: int, name: str) -
 async def start_clan(service: Service, turn: Turn, clan_id: int) -> None:
     clan = await turn.uow.households.clan(clan_id)
     assert clan is not None
-    known: dict[str, AnswerValue] = {}
-    members, holders = await turn.uow.households.clan_member_stats(clan_id, service.year())
-    if members:
-        known["clan.member_households"] = members
-        known["clan.gdht_households"] = holders
+    known = await clan_known(turn.uow, clan, service.year())
+    if known:
+        members, holders = known["clan.member_households"], known["clan.gdht_households"]
         turn.reply("clan-members-counted", members=members, holders=holders)
     await start(service, turn, "clan", clan_id, clan.commune_id, None, known)
 
@@ -275,16 +274,7 @@ async def start_village(service: Service, turn: Turn, village_id: int) -> Outcom
         return ToMenu("not-allowed")
     if await turn.uow.assessments.for_subject("village", village_id, "village", service.year()):
         return await _existing(service, turn, "village", village_id)
-    facts = await turn.uow.subjects.village_facts(village_id, service.year())
-    known: dict[str, AnswerValue] = {"village.name": village.name}
-    if facts.households_total is not None:
-        known["village.households"] = facts.households_total
-        known["village.gdht_households"] = facts.gdht_households
-    if facts.clans_total is not None:
-        known["village.clans"] = facts.clans_total
-        known["village.dhht_clans"] = facts.dhht_clans
-    known["village.adults"] = facts.adults_total
-    known["village.cdht_adults"] = facts.cdht_adults
+    known = await village_known(turn.uow, village, service.year())
     await start(service, turn, "village", village_id, village.commune_id, village_id, known)
     return None
 
@@ -331,12 +321,7 @@ async def start_unit(service: Service, turn: Turn, unit_id: int) -> Outcome:
         return ToMenu("not-allowed")
     if await turn.uow.assessments.for_subject("unit", unit_id, "unit", service.year()):
         return await _existing(service, turn, "unit", unit_id)
-    known: dict[str, AnswerValue] = {"unit.name": unit.name}
-    if unit.staff_total:
-        known["unit.staff"] = unit.staff_total
-        known["unit.cdht_staff"] = await turn.uow.subjects.unit_staff_holders(
-            unit.id, service.year()
-        )
+    known = await unit_known(turn.uow, unit, service.year())
     await start(service, turn, "unit", unit.id, unit.commune_id, None, known)
     return None
 
