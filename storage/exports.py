@@ -41,7 +41,9 @@ class ExportRow:
     grade: Mapping[str, str] | None = None
 
 
-def _grade(score: Any) -> dict[str, str] | None:
+def grade_names(score: Any) -> dict[str, str] | None:
+    """The grade (xếp loại) a stored score reached, by language; None when its pack has no
+    grades or none was reached."""
     grade = score.get("grade") if isinstance(score, dict) else None
     name = grade.get("name") if isinstance(grade, dict) else None
     if not isinstance(name, dict) or not isinstance(name.get("vi"), str):
@@ -119,7 +121,7 @@ def _export_row(r: Any, clan_villages: Mapping[int, str] | None = None) -> Expor
         decision_number=r[15],
         decision_date=r[16],
         submitted_at=opt_utc(r[17]),
-        grade=_grade(r[12]),
+        grade=grade_names(r[12]),
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 
 from storage import tables as t
 from storage.assessments import EvidencePhoto
+from storage.exports import grade_names
 from storage.progress import live_household, opt_utc
 from storage.sql import Repository
 
@@ -76,6 +77,12 @@ class DossierForm:
     decision_number: str | None
     decision_date: date | None
     photos: tuple[EvidencePhoto, ...] = field(default=())
+
+    def result_name(self, lang: str) -> str | None:
+        """The grade reached (xếp loại, "Tốt") when the pack grades and the form passed;
+        None otherwise (the paper says "Đạt" or "Chưa đạt")."""
+        grade = grade_names(self.score) if self.passed else None
+        return None if grade is None else grade.get(lang) or grade["vi"]
 
 
 class PaperRepository(Repository):

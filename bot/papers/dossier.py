@@ -137,7 +137,9 @@ def _provisional(form: DossierForm) -> bool:
 def _result(data: DossierData, form: DossierForm) -> str:
     if form.passed is None:
         return data.say("paper-result-unknown")
-    return data.say("paper-result-passed" if form.passed else "paper-result-failed")
+    return form.result_name(data.lang) or data.say(
+        "paper-result-passed" if form.passed else "paper-result-failed"
+    )
 
 
 def _note(data: DossierData, form: DossierForm) -> str:

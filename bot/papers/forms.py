@@ -243,7 +243,9 @@ class FormWriter:
         info.append(say("paper-form-pack", pack=pack_name, version=form.pack_version))
         result = data.say("paper-result-unknown")
         if form.passed is not None:
-            result = say("paper-result-passed" if form.passed else "paper-result-failed")
+            result = form.result_name(self.lang) or say(
+                "paper-result-passed" if form.passed else "paper-result-failed"
+            )
         max_total = self.pack.max_total if self.pack else None
         blocks: list[d.Block] = [
             d.Heading(head),

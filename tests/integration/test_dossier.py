@@ -520,3 +520,50 @@ async def test_the_chair_taps_the_dossier_button_in_the_chat(app: App, seeded: S
     assert len(documents) == 8
     listing = open_docx(io.BytesIO(documents[2][1]))
     assert [c.text for c in listing.tables[1].rows[0].cells][1] == "Tên dòng họ"
+
+
+async def test_a_unit_and_a_citizen_get_their_own_dossier_a_graded_unit_its_grade(
+    app: App, photo_dir: Path
+) -> None:
+    """Issue 15: the dossier covers the other titles by data. The demo's school (its example
+    form scores 85 on the graded unit pack; no staff hold Công dân học tập yet, so criterion 2
+    stays under Tốt's 30 points: “Khá”) and the household's adult, proposed."""
+    from bot.demo import DEMO_UNIT, ensure_demo
+
+    demo = await ensure_demo(app.db, examples=app.service)
+    async with app.db.session() as session:
+        rows = (
+            await session.execute(
+                select(t.assessments.c.id, t.assessments.c.title).where(
+                    t.assessments.c.title.in_(("unit", "citizen"))
+                )
+            )
+        ).all()
+    assert sorted(title for _, title in rows) == ["citizen", "unit"]
+    async with app.db.unit_of_work(NOW) as uow:
+        for assessment_id, _ in rows:
+            await uow.assessments.set_status(assessment_id, "proposed", actor_id=demo.chair_id)
+
+    files: dict[str, list[ReportFile]] = {}
+    for title in ("unit", "citizen"):
+        async with app.db.unit_of_work(NOW) as uow:
+            files[title] = await dossier_files(
+                uow,
+                demo.commune_id,
+                NOW.year,
+                title,
+                today=TODAY,
+                packs=pack_lookup(app.packs),
+                photos=PhotoFiles(photo_dir),
+            )
+        assert len(files[title]) == 8
+
+    unit_list = _all_text(_docx(files["unit"][2]))
+    assert "Đề nghị công nhận danh hiệu “Đơn vị học tập”" in unit_list
+    assert DEMO_UNIT[0] in unit_list and "Khá" in unit_list and "Đạt" not in unit_list
+    unit_form = _pdf_text(files["unit"][5])
+    assert f"Tên đơn vị: {DEMO_UNIT[0]}" in unit_form and "Khá" in unit_form
+
+    citizen_list = _all_text(_docx(files["citizen"][2]))
+    assert "Đề nghị công nhận danh hiệu “Công dân học tập”" in citizen_list
+    assert "Phan Thị Hằng" in citizen_list and "Đạt" in citizen_list
