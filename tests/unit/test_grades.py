@@ -17,7 +17,7 @@ from bot.reports.exports import ExportContext, csv_row
 from conversations.pack_files import PackError, load_pack, parse_pack
 from conversations.packs import CriteriaPack
 from conversations.scoring import ScoreResult, score
-from storage.exports import ExportRow, _grade
+from storage.exports import ExportRow, grade_names
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATOR = Translator(ROOT / "locales")
@@ -269,7 +269,7 @@ def _export_row(score_json: Any, passed: bool) -> ExportRow:
         decision_number=None,
         decision_date=None,
         submitted_at=None,
-        grade=_grade(score_json),
+        grade=grade_names(score_json),
     )
 
 
@@ -289,7 +289,7 @@ def test_the_exported_result_is_the_grade(graded: CriteriaPack, lang: str, word:
     del stored["grade"]
     plain = csv_row(1, _export_row(stored, True), ctx, ["1", "2"])
     assert ctx.say("report-result-passed") in plain and word not in plain
-    assert _grade(None) is None and _grade({"grade": None}) is None
+    assert grade_names(None) is None and grade_names({"grade": None}) is None
 
 
 def test_old_packs_load_unchanged() -> None:
