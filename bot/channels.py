@@ -36,7 +36,7 @@ async def run_channels(app: App) -> int:
     _configure_logging()
     freeze_startup_objects()
     stop = asyncio.Event()
-    _stop_on_signals(stop)
+    stop_on_signals(stop)
     web_app = web.Application()
     web_app.router.add_get("/healthz", _health([r.name for r in runners]))
     wants_server = [runner.register(web_app) for runner in runners]
@@ -90,7 +90,8 @@ def _configure_logging() -> None:
         )
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGTERM and SIGINT set `stop` (`hoctap run`, `hoctap web`)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         # Not possible off the main thread or on Windows: then Ctrl-C simply ends the process.

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
-import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.bootstrap import App
+from bot.channels import stop_on_signals
 from bot.webaccess import HOME, safe_target
 
 log = logging.getLogger(__name__)
@@ -61,10 +60,7 @@ async def _web(app: App, args: argparse.Namespace) -> int:
     await web.TCPSite(runner, host, args.port).start()
     log.info("web page on http://%s:%s/web/ (links: %s)", host, args.port, app.web.base_url)
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    stop_on_signals(stop)
     try:
         await stop.wait()
     finally:
