@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.flows.common import offered
 from bot.flows.context import MENU, Outcome, Service, ToMenu, Turn
+from bot.flows.join import in_sentence
 from bot.flows.screens import Choices, InviteHouseholdScreen, InviteNameScreen, InvitePickScreen
 from bot.rendering import Reply
 from conversations.domain import Household
@@ -198,7 +199,9 @@ async def invite_village_head(service: Service, turn: Turn, village_id: int) -> 
         "village_head", village.commune_id, village_id=village.id, created_by=turn.person.id
     )
     turn.replies.append(
-        invite_reply(service, turn, invite, "invite-made-village-head", name=village.name)
+        invite_reply(
+            service, turn, invite, "invite-made-village-head", name=in_sentence(village.name)
+        )
     )
     return MENU
 

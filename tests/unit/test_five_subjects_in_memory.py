@@ -232,6 +232,7 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
     await chair.say("/start")
     await chair.choose("Mời trưởng thôn")
     made = await chair.choose("Thôn Hoàng Trù")
+    assert "mã mời trưởng thôn cho thôn Hoàng Trù:" in made
     head = Chat(place.service, "vhead")
     await head.say(_code(made))
     await head.say("Hoàng Văn Đức")
