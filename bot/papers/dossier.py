@@ -154,8 +154,8 @@ def _note(data: DossierData, form: DossierForm) -> str:
 
 def list_table(data: DossierData, forms: Sequence[DossierForm], width: float) -> d.Table:
     """STT, name, village, points, result, note: the list and the decision's annex."""
-    fixed = (11.0, 0.0, 34.0, 18.0, 18.0, 38.0)
-    name_width = width - sum(fixed)
+    fixed = (13.0, 0.0, 34.0, 18.0, 18.0, 38.0)
+    widths = (fixed[0], width - sum(fixed), *fixed[2:])
     provisional = data.say("paper-form-provisional")
     rows = tuple(
         (
@@ -171,7 +171,7 @@ def list_table(data: DossierData, forms: Sequence[DossierForm], width: float) ->
         for number, form in enumerate(forms, 1)
     )
     return d.Table(
-        widths=(11.0, name_width, 34.0, 18.0, 18.0, 38.0),
+        widths=widths,
         header=(
             data.say("paper-col-number"),
             data.say(f"paper-name-column-{data.title}"),

@@ -259,8 +259,9 @@ class FormWriter:
                 say(
                     "paper-form-result",
                     result=result,
-                    total=(self.points(form.total) or "…") + self.provisional_mark(),
+                    total=self.points(form.total) or "…",
                     max=self.points(max_total) or "…",
+                    mark=self.provisional_mark(),
                 ),
                 bold=True,
                 indent=False,

@@ -116,7 +116,7 @@ def table_xml(block: d.Table) -> str:
         _cell_xml(text, widths[i], "center", bold=True, italic=False, size=block.size)
         for i, text in enumerate(block.header)
     )
-    rows = [f"<w:tr><w:trPr><w:tblHeader/></w:trPr>{header}</w:tr>"]
+    rows = [f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{header}</w:tr>"]
     for data in block.rows:
         cells = []
         column = 0
@@ -134,7 +134,8 @@ def table_xml(block: d.Table) -> str:
                 )
             )
             column += item.span
-        rows.append(f"<w:tr>{''.join(cells)}</w:tr>")
+        # A row is never split across two pages: half an indicator on each is unreadable.
+        rows.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     total = round(sum(widths) * TWIPS_PER_MM)
     return (
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'

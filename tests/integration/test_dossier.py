@@ -264,7 +264,11 @@ async def test_one_form_per_household_with_points_answers_photos_and_signatures(
     assert members[1] == "4"
     total = rows[-1]
     assert total[0] == "Tổng cộng" and total[2] == "100"
-    assert any(p.startswith("Kết quả: Đạt (") for p in after)
+    assert "Kết quả: Đạt, 100/100 điểm (tạm tính)." in after
+    # No row of the form breaks across two pages.
+    assert all(
+        row._tr.trPr is not None and row._tr.trPr.xpath("w:cantSplit") for row in tables[1].rows
+    )
     assert any(
         p.startswith("Người điền phiếu: Nguyễn Thị Lan (cộng tác viên); nộp ngày ") for p in after
     )
