@@ -21,6 +21,7 @@ from storage.ports import ChatUnitOfWork
 # People of the example forms (none of them has a chat: they are for looking at).
 EXAMPLE_HOUSEHOLD = "Phan Văn Quý"
 EXAMPLE_ADULT = "Phan Thị Hằng"
+EXAMPLE_ADULT_BORN = 1988  # the year of birth a person joining for "Công dân học tập" gives
 EXAMPLE_CLAN = "Phan"  # shown "Dòng họ Phan"
 # What the example forms answer to the questions the bot does not know (names, places).
 TEXT_ANSWERS = {"clan_name": EXAMPLE_CLAN, "head_name": EXAMPLE_HOUSEHOLD}
@@ -150,7 +151,11 @@ async def ensure_examples(
             person.id,
         )
         citizen = await uow.subjects.add_citizen(
-            commune_id, EXAMPLE_ADULT, household_id=household.id, village_id=village_id
+            commune_id,
+            EXAMPLE_ADULT,
+            household_id=household.id,
+            village_id=village_id,
+            birth_year=EXAMPLE_ADULT_BORN,
         )
         adult = await uow.people.add(
             EXAMPLE_ADULT, "citizen", commune_id=commune_id, village_id=village_id

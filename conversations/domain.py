@@ -141,6 +141,8 @@ class Citizen(_Model):
     unit_id: int | None = None
     village_id: int | None = None
     person_id: int | None = None
+    # As the person gave it when joining (only the year is asked); None when not asked.
+    birth_year: int | None = None
 
 
 class Assessment(_Model):

@@ -228,6 +228,8 @@ def check_pack(pack: CriteriaPack) -> list[tuple[tuple[Any, ...], str]]:
                 problems.append(
                     ((*ipath, "not_applicable_points"), "outside the indicator's range")
                 )
+    if pack.min_age is not None and pack.title != "citizen":
+        problems.append((("min_age",), "only a title for one person (citizen) has a minimum age"))
     rule = pack.pass_rule
     for field in ("total_min", "difficult_area_total_min"):
         value = getattr(rule, field)

@@ -25,8 +25,8 @@ from conversations.expressions import Expression, parse
 # Spec 2 added where an indicator's text came from (`source`) and the pass rule's own
 # `provisional` flag; both optional, so a spec 1 pack reads as spec 2 unchanged. So are the
 # finer flags added since (a choice's `provisional`, an indicator's
-# `not_applicable_provisional`) and the pass rule's `grades`: a pack without them reads as
-# before, no spec bump.
+# `not_applicable_provisional`), the pass rule's `grades` and the pack's `min_age`: a pack
+# without them reads as before, no spec bump.
 CURRENT_SPEC_VERSION = 2
 
 TitleKind = Literal["household", "clan", "village", "citizen", "unit"]
@@ -269,6 +269,9 @@ class CriteriaPack(_Frozen):
     name: LocalizedText
     source: LocalizedText
     note: LocalizedText | None = None
+    # The youngest a person may be to join for the title, in whole years reached during the
+    # current year (a title for one person: "Công dân học tập" is for adults, 18 and over).
+    min_age: int | None = Field(default=None, ge=1, le=100, strict=True)
     profile: tuple[Question, ...] = ()
     criteria: tuple[Criterion, ...] = Field(min_length=1)
     pass_rule: PassRule

@@ -39,6 +39,8 @@ class ExportRow:
     # The grade reached (xếp loại) by language, {"vi": "Khá", "en": "Good"}; None when the
     # pack has no grades or none was reached.
     grade: Mapping[str, str] | None = None
+    # A person's ("Công dân học tập") year of birth, as they gave it when joining.
+    birth_year: int | None = None
 
 
 def grade_names(score: Any) -> dict[str, str] | None:
@@ -70,7 +72,11 @@ def export_select() -> Any:
             a.c.title,
             t.communes.c.name,
             t.villages.c.name,
-            func.coalesce(t.households.c.head_name, t.clans.c.name, ""),
+            # The subject's name: a household's head, a clan, a person, a unit (a village's
+            # row is named by its village).
+            func.coalesce(
+                t.households.c.head_name, t.clans.c.name, t.citizens.c.name, t.units.c.name, ""
+            ),
             t.clans.c.head_name,
             a.c.year,
             a.c.pack_id,
@@ -85,11 +91,14 @@ def export_select() -> Any:
             a.c.decision_date,
             a.c.submitted_at,
             a.c.clan_id,
+            t.citizens.c.birth_year,
         )
         .select_from(a)
         .join(t.communes, t.communes.c.id == a.c.commune_id)
         .outerjoin(t.households, t.households.c.id == a.c.household_id)
         .outerjoin(t.clans, t.clans.c.id == a.c.clan_id)
+        .outerjoin(t.citizens, t.citizens.c.id == a.c.citizen_id)
+        .outerjoin(t.units, t.units.c.id == a.c.unit_id)
         .outerjoin(
             t.villages, t.villages.c.id == func.coalesce(t.households.c.village_id, a.c.village_id)
         )
@@ -122,6 +131,7 @@ def _export_row(r: Any, clan_villages: Mapping[int, str] | None = None) -> Expor
         decision_date=r[16],
         submitted_at=opt_utc(r[17]),
         grade=grade_names(r[12]),
+        birth_year=r[19],
     )
 
 

@@ -77,6 +77,8 @@ class DossierForm:
     decision_number: str | None
     decision_date: date | None
     photos: tuple[EvidencePhoto, ...] = field(default=())
+    # A person's ("Công dân học tập") year of birth, as they gave it when joining.
+    birth_year: int | None = None
 
     def result_name(self, lang: str) -> str | None:
         """The grade reached (xếp loại, "Tốt") when the pack grades and the form passed;
@@ -150,6 +152,7 @@ class PaperRepository(Repository):
                 a.decision_number,
                 a.decision_date,
                 a.clan_id,
+                ci.birth_year,
             )
             .select_from(t.assessments)
             .outerjoin(t.households, h.id == a.household_id)
@@ -201,6 +204,7 @@ class PaperRepository(Repository):
                     decision_number=r[18],
                     decision_date=r[19],
                     photos=tuple(photos.get(int(r[0]), ())),
+                    birth_year=r[21],
                 )
             )
         return forms

@@ -124,7 +124,12 @@ async def _forget(
         await sql.execute(
             update(t.citizens)
             .where(_c.id.in_(citizen_ids))
-            .values(name="", name_key="", deleted_at=func.coalesce(_c.deleted_at, now))
+            .values(
+                name="",
+                name_key="",
+                birth_year=None,
+                deleted_at=func.coalesce(_c.deleted_at, now),
+            )
         )
     if person_ids:
         await sql.execute(

@@ -142,6 +142,7 @@ class SubjectRepository(Repository):
         unit_id: int | None = None,
         village_id: int | None = None,
         person_id: int | None = None,
+        birth_year: int | None = None,
     ) -> Citizen:
         row = await self.sql.first(
             t.citizens.insert()
@@ -153,6 +154,7 @@ class SubjectRepository(Repository):
                 unit_id=unit_id,
                 village_id=village_id,
                 person_id=person_id,
+                birth_year=birth_year,
                 created_at=self.now,
             )
             .returning(*(_c[name] for name in _CITIZEN))
@@ -176,10 +178,15 @@ class SubjectRepository(Repository):
             ),
         )
 
-    async def bind_citizen(self, citizen_id: int, person_id: int) -> None:
-        await self.sql.execute(
-            update(t.citizens).where(_c.id == citizen_id).values(person_id=person_id)
-        )
+    async def bind_citizen(
+        self, citizen_id: int, person_id: int, *, birth_year: int | None = None
+    ) -> None:
+        """The person who joined as this citizen, with the year of birth they gave (kept
+        as it was when not given)."""
+        values: dict[str, Any] = {"person_id": person_id}
+        if birth_year is not None:
+            values["birth_year"] = birth_year
+        await self.sql.execute(update(t.citizens).where(_c.id == citizen_id).values(**values))
 
     async def rename_citizen(self, citizen_id: int, name: str) -> None:
         await self.sql.execute(

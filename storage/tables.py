@@ -234,6 +234,8 @@ class CitizenRow(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The year of birth the person gave when joining (0012); personal data, gone with /xoa.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
 
 
 class AssessmentRow(Base):

@@ -1,5 +1,7 @@
 """Joining from an invite link or QR code: collaborators, chairs, and households registering
-themselves (with consent first, as the personal-data rules require)."""
+themselves (with consent first, as the personal-data rules require); a person joining for
+"Công dân học tập" gives their year of birth, and is not registered under the pack's
+minimum age."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from bot.flows import assessment
 from bot.flows.context import Notice, Outcome, Service, ToMenu, Turn
 from bot.flows.screens import (
     Choices,
+    JoinBirthYearScreen,
     JoinCitizenNameScreen,
     JoinConsentScreen,
     JoinHeadNameScreen,
@@ -20,6 +23,7 @@ from bot.flows.screens import (
     JoinVillageScreen,
 )
 from bot.rendering import Reply
+from conversations.ages import birth_year_problem, parse_birth_year, under_age
 from conversations.text import clean, fold, has_letters
 from storage.invites import CODE_LENGTH, Invite, normalise_code
 
@@ -136,7 +140,7 @@ async def on_consent(service: Service, turn: Turn, screen: JoinConsentScreen, ke
     invite = await _usable_invite(turn, screen.invite)
     if invite is not None and invite.role == "citizen":
         if invite.citizen_id is not None:  # named by whoever invited them
-            return await _register_citizen(service, turn, invite, None)
+            return _ask_birth_year(turn, invite, None)
         turn.show(JoinCitizenNameScreen(invite=screen.invite))
         turn.reply("join-ask-name")
         return None
@@ -153,11 +157,50 @@ async def on_citizen_name(service: Service, turn: Turn, screen: JoinCitizenNameS
     invite = await _usable_invite(turn, screen.invite)
     if invite is None:
         return _invalid(turn)
-    return await _register_citizen(service, turn, invite, name)
+    return _ask_birth_year(turn, invite, name)
+
+
+def _ask_birth_year(turn: Turn, invite: Invite, name: str | None) -> Outcome:
+    turn.show(JoinBirthYearScreen(invite=invite.code, name=name))
+    turn.reply("join-ask-birth-year")
+    return None
+
+
+def _min_age(service: Service) -> int | None:
+    """The youngest a person may be to join for "Công dân học tập" (its pack says)."""
+    try:
+        return service.packs.current("citizen").min_age
+    except KeyError:
+        return None
+
+
+async def on_birth_year(service: Service, turn: Turn, screen: JoinBirthYearScreen) -> Outcome:
+    """The year of birth of a person joining for "Công dân học tập": asked again when in
+    doubt; under the pack's minimum age they are not registered, and the invite stays
+    usable for when they are of age."""
+    birth_year = parse_birth_year(turn.inbound.text) if turn.inbound.kind == "text" else None
+    if birth_year is None:
+        turn.reply("join-birth-year-unclear")
+        return None
+    year = service.year()
+    problem = birth_year_problem(birth_year, year)
+    if problem is not None:
+        turn.reply(f"join-birth-year-{problem.replace('_', '-')}", year=birth_year)
+        return None
+    invite = await _usable_invite(turn, screen.invite)
+    if invite is None or invite.role != "citizen":
+        return _invalid(turn)
+    youngest = _min_age(service)
+    if under_age(birth_year, year, youngest):
+        turn.show(None)
+        by = "household" if invite.household_id is not None else "unit"
+        turn.reply("join-under-age", age=youngest, by=by)
+        return None
+    return await _register_citizen(service, turn, invite, screen.name, birth_year)
 
 
 async def _register_citizen(
-    service: Service, turn: Turn, invite: Invite, name: str | None
+    service: Service, turn: Turn, invite: Invite, name: str | None, birth_year: int
 ) -> Outcome:
     """The person joins as the citizen the invite named, or as a new member of the unit's
     staff; then their own form starts."""
@@ -177,7 +220,7 @@ async def _register_citizen(
         citizen.name, "citizen", commune_id=invite.commune_id, village_id=citizen.village_id
     )
     await uow.chats.bind(turn.identity.id, person.id)
-    await uow.subjects.bind_citizen(citizen.id, person.id)
+    await uow.subjects.bind_citizen(citizen.id, person.id, birth_year=birth_year)
     turn.person = person
     turn.citizen_id = citizen.id
     turn.reply("join-citizen-done", name=citizen.name)

@@ -28,8 +28,10 @@ async def _citizen_data(service: Service, turn: Turn) -> None:
     lines = [
         turn.say("privacy-data-title-citizen"),
         turn.say("privacy-data-person", name=citizen.name),
-        turn.say("privacy-data-place", place=await citizen_place(turn, citizen)),
     ]
+    if citizen.birth_year is not None:
+        lines.append(turn.say("privacy-data-birth-year", year=citizen.birth_year))
+    lines.append(turn.say("privacy-data-place", place=await citizen_place(turn, citizen)))
     assessment = await turn.uow.assessments.for_subject(
         "citizen", citizen.id, "citizen", service.year()
     )

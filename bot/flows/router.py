@@ -26,6 +26,7 @@ from bot.flows.screens import (
     InviteNameScreen,
     InvitePickScreen,
     ItemScreen,
+    JoinBirthYearScreen,
     JoinCitizenNameScreen,
     JoinConsentScreen,
     JoinHeadNameScreen,
@@ -189,6 +190,8 @@ async def _typed(service: Service, turn: Turn, screen: TextScreen) -> Outcome:
             return await join.on_phone(service, turn, screen)
         case JoinCitizenNameScreen():
             return await join.on_citizen_name(service, turn, screen)
+        case JoinBirthYearScreen():
+            return await join.on_birth_year(service, turn, screen)
         case InviteHouseholdScreen():
             return await invite.on_household(service, turn, screen)
         case InviteNameScreen():
@@ -235,6 +238,8 @@ def text_prompt(service: Service, turn: Turn, screen: TextScreen) -> Reply:
             return Reply(turn.say("join-ask-phone"), request_contact=True)
         case JoinCitizenNameScreen():
             return Reply(turn.say("join-ask-name"))
+        case JoinBirthYearScreen():
+            return Reply(turn.say("join-ask-birth-year"))
         case InviteHouseholdScreen():
             return Reply(turn.say("invite-ask-household"))
         case InviteNameScreen():

@@ -153,6 +153,15 @@ class JoinCitizenNameScreen(_Value):
     invite: str
 
 
+class JoinBirthYearScreen(_Value):
+    """A person joining for "Công dân học tập": their year of birth. `name`: the name a unit's
+    staff member typed (None when the invite named the person)."""
+
+    kind: Literal["join_birth_year"] = "join_birth_year"
+    invite: str
+    name: str | None = None
+
+
 class InviteHouseholdScreen(_Value):
     """The collaborator types the head of the household whose adult member they invite."""
 
@@ -218,6 +227,7 @@ TextScreen = (
     | JoinHeadNameScreen
     | JoinPhoneScreen
     | JoinCitizenNameScreen
+    | JoinBirthYearScreen
     | InviteHouseholdScreen
     | InviteNameScreen
     | ClanMembersScreen
@@ -235,6 +245,7 @@ JOINING = (
     JoinHeadNameScreen,
     JoinPhoneScreen,
     JoinCitizenNameScreen,
+    JoinBirthYearScreen,
 )
 
 ConfirmDeleteScreen.model_rebuild()

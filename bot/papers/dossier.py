@@ -3,8 +3,8 @@ Word file (to edit) and a PDF (to print), both rendered from the same document m
 
 1. Tờ trình đề nghị công nhận: the forms proposed per village against every household (clan …)
    of the village and the commune's target;
-2. Danh sách đề nghị công nhận: STT, name, village, points, result, note, village by village,
-   then by name in Vietnamese order;
+2. Danh sách đề nghị công nhận: STT, name, (a person's year of birth), village, points, result,
+   note, village by village, then by name in Vietnamese order;
 3. Phiếu tự đánh giá of each subject: every criterion and indicator with the answer and the
    points, who filled and verified it and when, the evidence photos, two signature lines;
 4. Dự thảo quyết định công nhận with the list as its annex (Phụ lục); one per village where
@@ -12,7 +12,8 @@ Word file (to edit) and a PDF (to print), both rendered from the same document m
 
 Forms proposed for or granted recognition are in it. Nothing here branches on the title: what
 differs between titles (their names, the name column, who signs a form) is wording in
-locales/*/papers.ftl under the title's key."""
+locales/*/papers.ftl under the title's key; a column of years of birth is there when the forms
+are people's who gave one."""
 
 from __future__ import annotations
 
@@ -153,12 +154,22 @@ def _note(data: DossierData, form: DossierForm) -> str:
 
 
 def list_table(data: DossierData, forms: Sequence[DossierForm], width: float) -> d.Table:
-    """STT, name, village, points, result, note: the list and the decision's annex."""
-    fixed = (13.0, 0.0, 34.0, 18.0, 18.0, 38.0)
-    widths = (fixed[0], width - sum(fixed), *fixed[2:])
+    """STT, name, (year of birth), village, points, result, note: the list and the
+    decision's annex. The year of birth is a column when the forms are people's who gave
+    one (the dossier of "Công dân học tập"), in every table of the dossier alike."""
     provisional = data.say("paper-form-provisional")
-    rows = tuple(
-        (
+    header = [
+        data.say("paper-col-number"),
+        data.say(f"paper-name-column-{data.title}"),
+        data.say("paper-col-village"),
+        data.say("paper-col-total"),
+        data.say("paper-col-result"),
+        data.say("paper-col-note"),
+    ]
+    fixed = [13.0, 0.0, 34.0, 18.0, 18.0, 38.0]  # the name takes what the others leave
+    aligns: list[d.Align] = ["center", "left", "left", "center", "center", "left"]
+    rows = [
+        [
             d.Cell(str(number)),
             d.Cell(form.name),
             d.Cell(_villages(form)),
@@ -167,21 +178,21 @@ def list_table(data: DossierData, forms: Sequence[DossierForm], width: float) ->
             ),
             d.Cell(_result(data, form)),
             d.Cell(_note(data, form)),
-        )
+        ]
         for number, form in enumerate(forms, 1)
-    )
+    ]
+    if any(form.birth_year is not None for form in data.forms):
+        # Narrower village and note columns make room for it, not the names.
+        header.insert(2, data.say("paper-col-birth-year"))
+        fixed[2:] = [16.0, 30.0, 18.0, 18.0, 32.0]
+        aligns.insert(2, "center")
+        for row, form in zip(rows, forms, strict=True):
+            row.insert(2, d.Cell(str(form.birth_year or "")))
     return d.Table(
-        widths=widths,
-        header=(
-            data.say("paper-col-number"),
-            data.say(f"paper-name-column-{data.title}"),
-            data.say("paper-col-village"),
-            data.say("paper-col-total"),
-            data.say("paper-col-result"),
-            data.say("paper-col-note"),
-        ),
-        rows=rows,
-        aligns=("center", "left", "left", "center", "center", "left"),
+        widths=(fixed[0], width - sum(fixed), *fixed[2:]),
+        header=tuple(header),
+        rows=tuple(tuple(row) for row in rows),
+        aligns=tuple(aligns),
     )
 
 

@@ -74,7 +74,8 @@ def _list_sheet(
     place: str,
     year: int,
 ) -> None:
-    """The list to print: STT, name, (clan head), village, total, result, notes."""
+    """The list to print: STT, name, (clan head; a person's year of birth), village, total,
+    result, notes."""
     words = title_words(ctx, title)
     ws = wb.create_sheet(words[:31])
     names = [_name(ctx, r) for r in rows]
@@ -89,6 +90,9 @@ def _list_sheet(
     ]
     if title == "clan":
         columns.insert(2, PrintColumn(ctx.say("export-col-clan-head"), 22, align="left"))
+    if title == "citizen":
+        # The year as given, never grouped ("1975", not "1.975").
+        columns.insert(2, PrintColumn(ctx.say("export-col-birth-year"), 9, "0"))
     sheet = PrintedSheet(
         ws,
         letterhead,
@@ -102,6 +106,8 @@ def _list_sheet(
         values: list[Any] = [number, name, row.village or ""]
         if title == "clan":
             values.insert(2, row.head_name or "")
+        if title == "citizen":
+            values.insert(2, row.birth_year)
         values += [row.total, _result(ctx, row.passed, row.grade), _note(ctx, row)]
         sheet.add(values)
     sheet.finish(ctx.say("export-no-data"))

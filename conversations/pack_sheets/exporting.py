@@ -158,6 +158,7 @@ def pack_rows(pack: CriteriaPack) -> dict[str, list[dict[str, Any]]]:
         **_texts("name", pack.name),
         **_texts("source", pack.source),
         **_texts("note", pack.note),
+        "min_age": pack.min_age,
         "total_min": _num(rule.total_min),
         "difficult_area_total_min": _num(rule.difficult_area_total_min),
         "indicator_min": _num(rule.indicator_min),

@@ -82,6 +82,7 @@ class _Converter:
         _put(data, "title", self.read.text(row, "title"))
         for key in ("name", "source", "note"):
             _put(data, key, self.read.localized(row, key))
+        _put(data, "min_age", self.read.integer(row, "min_age"))
         rule: dict[str, Any] = {}
         for key, column in PASS_RULE_FIELDS.items():
             read = self.read.flag if key == "provisional" else self.read.number
@@ -380,7 +381,9 @@ def workbook_to_data(wb: Workbook) -> tuple[dict[str, Any], Locations, list[Foun
     criteria = convert.criteria(sheets[CRITERIA])
     convert.survey(sheets[SURVEY], lists, criteria, data, sheets[CRITERIA] is not None)
     # The YAML layout's key order, so the written file reads like the shipped packs.
-    order = ("spec_version", "id", "version", "title", "name", "source", "note", "profile")
+    order = (
+        "spec_version", "id", "version", "title", "name", "source", "note", "min_age", "profile"
+    )  # fmt: skip
     ordered = {k: data[k] for k in order if k in data}
     ordered["criteria"] = data["criteria"]
     ordered["pass_rule"] = data["pass_rule"]
@@ -457,6 +460,7 @@ SETTINGS_PLACEHOLDERS: dict[str, Any] = {
     "name": {"vi": "?"},
     "source": {"vi": "?"},
     "note": None,
+    "min_age": None,
     "pass_rule": {"total_min": 0},
 }
 

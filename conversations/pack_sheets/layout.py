@@ -123,6 +123,7 @@ SETTINGS_COLUMNS = _columns(
     ("source::en", 30, "long", "Văn bản gốc bằng tiếng Anh"),
     ("note::vi", 30, "long", "Ghi chú"),
     ("note::en", 30, "long", "Ghi chú bằng tiếng Anh"),
+    ("min_age", 10, "number", "Tuổi tối thiểu để tham gia (danh hiệu cho một người), ví dụ 18"),
     ("total_min", 10, "number", "Tổng điểm tối thiểu để đạt"),
     ("difficult_area_total_min", 14, "number", "Tổng điểm tối thiểu ở vùng khó khăn"),
     ("indicator_min", 12, "number", "Không chỉ số nào dưới số điểm này"),
@@ -318,6 +319,7 @@ SETTINGS_FIELDS = {
     "name": "name::vi",
     "source": "source::vi",
     "note": "note::vi",
+    "min_age": "min_age",
     "spec_version": "spec_version",
 }
 PASS_RULE_FIELDS = {

@@ -61,6 +61,7 @@ paper-list-about = Proposed for recognition as “{ $title }” for { $year }
 paper-list-annex-of = (Attached to proposal No. …/TTr-HKH of { $date } by { $issuer })
 paper-col-number = No.
 paper-col-village = Village
+paper-col-birth-year = Year of birth
 paper-col-total = Points
 paper-col-result = Result
 paper-col-note = Note

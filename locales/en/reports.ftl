@@ -120,6 +120,7 @@ export-heading-proposed = PROPOSED FOR RECOGNITION {$year}
 export-heading-villages = "LEARNING FAMILY" RESULTS BY VILLAGE {$year}
 export-col-no = No.
 export-col-clan-head = Clan head
+export-col-birth-year = Year of birth
 export-col-name = Household / clan
 export-col-village = Village
 export-col-commune = Commune

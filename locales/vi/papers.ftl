@@ -61,6 +61,7 @@ paper-list-about = Đề nghị công nhận danh hiệu “{ $title }” năm {
 paper-list-annex-of = (Kèm theo Tờ trình số …/TTr-HKH ngày { $date } của { $issuer })
 paper-col-number = STT
 paper-col-village = Thôn
+paper-col-birth-year = Năm sinh
 paper-col-total = Tổng điểm
 paper-col-result = Kết quả
 paper-col-note = Ghi chú

@@ -105,6 +105,7 @@ export-heading-proposed = DANH SÁCH ĐỀ NGHỊ CÔNG NHẬN DANH HIỆU NĂM 
 export-heading-villages = TỔNG HỢP KẾT QUẢ “GIA ĐÌNH HỌC TẬP” THEO THÔN NĂM {$year}
 export-col-no = STT
 export-col-clan-head = Trưởng họ
+export-col-birth-year = Năm sinh
 export-col-name = Hộ / dòng họ
 export-col-village = Thôn
 export-col-commune = Xã

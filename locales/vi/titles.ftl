@@ -26,14 +26,22 @@ invite-made-village-head = Dạ, đã tạo mã mời trưởng thôn cho {$name
 invite-telegram-link = • Trên Telegram, mở: {$link}
 invite-zalo-code = • Trên Zalo, nhắn mã {$code} cho bot Hội Khuyến học.
 join-consent-citizen = Dạ, xin chào! Hội Khuyến học {$commune} mời {$name} ({$place}) tự đánh giá danh hiệu “Công dân học tập”.
-    Để đánh giá, Hội cần: họ tên, nơi sinh sống hoặc làm việc và các câu trả lời theo bộ tiêu chí.
+    Để đánh giá, Hội cần: họ tên, năm sinh, nơi sinh sống hoặc làm việc và các câu trả lời theo bộ tiêu chí.
     Thông tin chỉ dùng để xét danh hiệu, chỉ cán bộ khuyến học được xem. Anh/chị có thể xem và yêu cầu xóa bất cứ lúc nào (gõ /dulieu hoặc /xoa).
     Anh/chị có đồng ý không?
 join-consent-staff = Dạ, xin chào! Hội Khuyến học {$commune} mời cán bộ, nhân viên của {$place} tự đánh giá danh hiệu “Công dân học tập”.
-    Để đánh giá, Hội cần: họ tên, nơi làm việc và các câu trả lời theo bộ tiêu chí.
+    Để đánh giá, Hội cần: họ tên, năm sinh, nơi làm việc và các câu trả lời theo bộ tiêu chí.
     Thông tin chỉ dùng để xét danh hiệu, chỉ cán bộ khuyến học được xem. Anh/chị có thể xem và yêu cầu xóa bất cứ lúc nào (gõ /dulieu hoặc /xoa).
     Anh/chị có đồng ý không?
 join-citizen-done = Dạ, đã ghi tên {$name}. Mời anh/chị bắt đầu tự đánh giá:
+join-ask-birth-year = Anh/chị sinh năm nào? Vui lòng nhập năm sinh đủ 4 chữ số, ví dụ: 1975.
+join-birth-year-unclear = Dạ, chưa rõ năm sinh. Vui lòng nhập năm sinh đủ 4 chữ số, ví dụ: 1975.
+join-birth-year-future = Dạ, năm {$year} chưa tới. Vui lòng nhập lại năm sinh, ví dụ: 1975.
+join-birth-year-too-old = Dạ, năm sinh {$year} có lẽ chưa đúng. Vui lòng kiểm tra và nhập lại năm sinh, ví dụ: 1975.
+join-under-age = Dạ, danh hiệu “Công dân học tập” dành cho người từ đủ {$age} tuổi trở lên, nên chưa đăng ký được. Khi đủ {$age} tuổi, {$by ->
+        [household] gia đình
+       *[unit] đơn vị
+    } có thể mời lại để tự đánh giá. Cảm ơn đã quan tâm!
 result-preliminary-chair = Đây là kết quả sơ bộ, chờ Hội Khuyến học xã xác nhận.
 result-preliminary-unit-head = Đây là kết quả sơ bộ, chờ thủ trưởng đơn vị xác nhận.
 notice-verify-chair = Phiếu tự đánh giá của {$name} đã được Hội Khuyến học xã xác nhận.
@@ -43,3 +51,4 @@ card-citizens-none = Người lớn đạt “Công dân học tập”: chưa c
 privacy-data-title-citizen = Dữ liệu Hội đang lưu về anh/chị:
 privacy-data-person = • Họ và tên: {$name}
 privacy-data-place = • Nơi sinh sống, làm việc: {$place}
+privacy-data-birth-year = • Năm sinh: {$year}

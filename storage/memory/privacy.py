@@ -68,7 +68,9 @@ def _forget(
     for h in households:
         h.update(head_name="", head_name_key="", phone=None, deleted_at=h["deleted_at"] or now)
     for citizen in citizens:
-        citizen.update(name="", name_key="", deleted_at=citizen["deleted_at"] or now)
+        citizen.update(
+            name="", name_key="", birth_year=None, deleted_at=citizen["deleted_at"] or now
+        )
     for person_id in person_ids:
         if person_id in data.people:
             data.people[person_id].update(name="", phone=None, disabled=True)

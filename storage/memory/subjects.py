@@ -89,6 +89,7 @@ class MemorySubjects(MemoryRepository):
         unit_id: int | None = None,
         village_id: int | None = None,
         person_id: int | None = None,
+        birth_year: int | None = None,
     ) -> Citizen:
         row = insert(
             self.data.citizens,
@@ -100,6 +101,7 @@ class MemorySubjects(MemoryRepository):
                 "unit_id": unit_id,
                 "village_id": village_id,
                 "person_id": person_id,
+                "birth_year": birth_year,
                 "created_at": self.now,
                 "deleted_at": None,
             },
@@ -117,8 +119,13 @@ class MemorySubjects(MemoryRepository):
                 return model(Citizen, row)
         return None
 
-    async def bind_citizen(self, citizen_id: int, person_id: int) -> None:
-        self.data.citizens[citizen_id]["person_id"] = person_id
+    async def bind_citizen(
+        self, citizen_id: int, person_id: int, *, birth_year: int | None = None
+    ) -> None:
+        row = self.data.citizens[citizen_id]
+        row["person_id"] = person_id
+        if birth_year is not None:
+            row["birth_year"] = birth_year
 
     async def rename_citizen(self, citizen_id: int, name: str) -> None:
         row = self.data.citizens.get(citizen_id)

@@ -63,10 +63,13 @@ async def test_a_unit_a_person_and_a_village_from_invites_to_recognised(
     result = await fill_in(_typing(head), PACKS.current("unit"), shown)
     assert t("vi", "result-preliminary-chair") in result, head.transcript()
 
-    # One of its staff: consent, their name, their own form; the head checks it.
+    # One of its staff: consent, their name, their year of birth, their own form; the head
+    # checks it.
     await teacher.say(f"/start {db.invite('citizen')}")
     await teacher.tap(t("vi", "join-agree"))
-    started = "\n".join(m.content for m in await teacher.say("Phạm Thị Thu"))
+    asked = "\n".join(m.content for m in await teacher.say("Phạm Thị Thu"))
+    assert t("vi", "join-ask-birth-year") in asked, teacher.transcript()
+    started = "\n".join(m.content for m in await teacher.say("1986"))
     result = await fill_in(_typing(teacher), PACKS.current("citizen"), started)
     assert t("vi", "result-preliminary-unit-head") in result, teacher.transcript()
     await _wait_text(tg, head, "Phạm Thị Thu")  # "vừa gửi phiếu tự đánh giá"

@@ -571,3 +571,9 @@ async def test_a_unit_and_a_citizen_get_their_own_dossier_a_graded_unit_its_grad
     citizen_list = _all_text(_docx(files["citizen"][2]))
     assert "Đề nghị công nhận danh hiệu “Công dân học tập”" in citizen_list
     assert "Phan Thị Hằng" in citizen_list and "Đạt" in citizen_list
+    # A person's list gives the year of birth they joined with; a unit's has no such column.
+    table = _docx(files["citizen"][2]).tables[1]
+    assert [c.text for c in table.rows[0].cells][1:4] == ["Họ và tên", "Năm sinh", "Thôn"]
+    assert [c.text for c in table.rows[1].cells][1:3] == ["Phan Thị Hằng", "1988"]
+    assert "Năm sinh" not in unit_list
+    assert "1988" in _pdf_text(files["citizen"][3])  # the same list, printed

@@ -117,7 +117,8 @@ async def test_the_demo_unit_and_its_staff_from_invites_to_recognised(app: App) 
     teacher = Chat(app, "teacher")
     await teacher.say(codes["citizen"])
     await teacher.choose("Đồng ý")
-    started = await teacher.say("Phạm Thị Thu")
+    assert "sinh năm nào" in await teacher.say("Phạm Thị Thu")
+    started = await teacher.say("1986")
     result = await fill_in(teacher.say, PACKS.current("citizen"), started)
     assert "chờ thủ trưởng đơn vị xác nhận" in result
 
@@ -139,6 +140,10 @@ async def test_the_demo_unit_and_its_staff_from_invites_to_recognised(app: App) 
             ("unit", "recognised", "21/QĐ-UBND"),
             ("citizen", "recognised", "21/QĐ-UBND"),
         ]
+        [teacher_row] = (
+            await session.scalars(select(CitizenRow).where(CitizenRow.name == "Phạm Thị Thu"))
+        ).all()
+        assert (teacher_row.unit_id, teacher_row.birth_year) == (demo.unit_id, 1986)
         # The unit's form counted its staff holding "Công dân học tập" when it was filled.
         assert rows[0].answers["unit_staff"] == DEMO_UNIT[2]
         assert rows[1].unit_id == demo.unit_id
@@ -159,7 +164,8 @@ async def test_deleting_a_household_deletes_its_adults_data_everywhere(app: App)
     await household.choose("Mời người lớn")
     member = Chat(app, "member")
     await member.say(_code(await household.say("Lê Văn Nam")))
-    result = await fill_in(member.say, PACKS.current("citizen"), await member.choose("Đồng ý"))
+    assert "sinh năm nào" in await member.choose("Đồng ý")
+    result = await fill_in(member.say, PACKS.current("citizen"), await member.say("1968"))
     assert "chờ cộng tác viên xác nhận" in result
     collaborator = Chat(app, "local")
     await collaborator.say("/start")
@@ -169,7 +175,8 @@ async def test_deleting_a_household_deletes_its_adults_data_everywhere(app: App)
     await collaborator.say("Anh Lê Văn Nam bổ sung ảnh chứng nhận")
     await collaborator.say("/start")
     await collaborator.choose("Phiếu chờ xác nhận")  # the list naming the household
-    secrets = ["Trần Thị Hoa", "Lê Văn Nam"]
+    # The adult's year of birth is among what the deletion removes.
+    secrets = ["Trần Thị Hoa", "Lê Văn Nam", "1968"]
     assert {table for table, _, _ in await find_anywhere(app.db, secrets)} >= {
         "citizens",
         "people",
@@ -187,6 +194,7 @@ async def test_deleting_a_household_deletes_its_adults_data_everywhere(app: App)
     async with app.db.session() as session:
         [citizen] = (await session.scalars(select(CitizenRow))).all()
         assert citizen.deleted_at is not None and citizen.household_id is not None
+        assert citizen.birth_year is None
 
 
 async def test_a_person_deletes_their_own_data(
@@ -199,10 +207,12 @@ async def test_a_person_deletes_their_own_data(
         await teacher.say(demo.invites["citizen"].code)
         await teacher.choose("Đồng ý")
         await teacher.say("Phạm Thị Thu")
+        await teacher.say("1977")
         data = await teacher.say("/dulieu")
-        assert "Phạm Thị Thu" in data and DEMO_UNIT[0] in data
+        assert "Phạm Thị Thu" in data and DEMO_UNIT[0] in data and "Năm sinh: 1977" in data
+        assert await find_anywhere(app.db, ["1977"]) == [("citizens", "birth_year", "1977")]
         await teacher.say("/xoa")
         assert "đã xóa dữ liệu" in await teacher.choose("Xóa dữ liệu")
-        assert await find_anywhere(app.db, ["Phạm Thị Thu"]) == []
+        assert await find_anywhere(app.db, ["Phạm Thị Thu", "1977"]) == []
     finally:
         await app.close()

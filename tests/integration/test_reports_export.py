@@ -555,3 +555,23 @@ async def test_the_chat_says_when_the_summary_is_overdue(app: App, clock: FakeCl
     assert summary.document is not None
     ws = load_workbook(io.BytesIO(summary.document[1])).active
     assert "Hạn gửi: trước ngày 15/11/2026." in _texts(ws)
+
+
+async def test_the_lists_name_each_person_with_their_year_of_birth(app: App) -> None:
+    """A person's ("Công dân học tập") row names them, with the year of birth they joined
+    with; a unit's row names the unit."""
+    from bot.demo import DEMO_UNIT, ensure_demo
+    from bot.demo_examples import EXAMPLE_ADULT, EXAMPLE_ADULT_BORN
+
+    demo = await ensure_demo(app.db, examples=app.service)
+    file = await app.reports.export_xlsx(demo.commune_id, 2026)
+    wb = load_workbook(io.BytesIO(file.data))
+    ws = wb["Công dân học tập"]
+    _assert_printable(ws)
+    header, rows = _table(ws)
+    assert header[:4] == ["STT", "Họ và tên", "Năm sinh", "Thôn"]
+    [row] = rows
+    assert row[1:4] == (EXAMPLE_ADULT, EXAMPLE_ADULT_BORN, "Thôn Hoàng Trù")
+    assert ws.cell(_header_row(ws) + 1, 3).number_format == "0"  # 1988, never "1.988"
+    header, rows = _table(wb["Đơn vị học tập"])
+    assert "Năm sinh" not in header and [r[1] for r in rows] == [DEMO_UNIT[0]]

@@ -170,8 +170,15 @@ async def test_forgetting_a_household_forgets_its_adults_and_a_person_themselves
             commune.id, "Lê Văn Nam", household_id=household.id, village_id=village.id
         )
         person = await uow.people.add("Lê Văn Nam", "citizen", commune_id=commune.id)
-        await uow.subjects.bind_citizen(nam.id, person.id)
-        teacher = await uow.subjects.add_citizen(commune.id, "Phạm Thị Thu", unit_id=school.id)
+        await uow.subjects.bind_citizen(nam.id, person.id, birth_year=1968)
+        teacher = await uow.subjects.add_citizen(
+            commune.id, "Phạm Thị Thu", unit_id=school.id, birth_year=1986
+        )
+        # The year each gave; binding without one keeps it.
+        thu = await uow.people.add("Phạm Thị Thu", "citizen", commune_id=commune.id)
+        await uow.subjects.bind_citizen(teacher.id, thu.id)
+        stored = [await uow.subjects.citizen(c.id) for c in (nam, teacher)]
+        assert [c.birth_year for c in stored if c is not None] == [1968, 1986]
         answers = {"full_name": "Lê Văn Nam", "learning_plan": "always"}
         nam_form = await _form(
             uow, "citizen", nam.id, commune.id, village.id, "returned", answers=answers
@@ -192,7 +199,7 @@ async def test_forgetting_a_household_forgets_its_adults_and_a_person_themselves
     async with units(NOW) as uow:
         for citizen_id, form_id in ((nam.id, nam_form), (teacher.id, teacher_form)):
             citizen = await uow.subjects.citizen(citizen_id)
-            assert citizen is not None and citizen.name == ""
+            assert citizen is not None and (citizen.name, citizen.birth_year) == ("", None)
             form = await uow.assessments.get(form_id)
             assert form is not None
             assert "full_name" not in form.answers and form.comment is None

@@ -136,7 +136,8 @@ async def test_a_unit_and_its_staff_from_invites_to_recognised(place: Place) -> 
     teacher = Chat(place.service, "teacher")
     assert "cán bộ, nhân viên" in await teacher.say(staff_code)
     await teacher.choose("Đồng ý")
-    started = await teacher.say("Phạm Thị Thu")
+    assert "sinh năm nào" in await teacher.say("Phạm Thị Thu")
+    started = await teacher.say("1986")
     assert "Phạm Thị Thu" in started
     result = await fill_in(teacher.say, _packs().current("citizen"), started)
     assert "chờ thủ trưởng đơn vị xác nhận" in result
@@ -191,7 +192,8 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
     member = Chat(place.service, "member")
     consent = await member.say("/start " + _code(made))
     assert "mời Lê Văn Nam (thôn Hoàng Trù, xã Kim Liên)" in consent
-    started = await member.choose("Đồng ý")
+    assert "sinh năm nào" in await member.choose("Đồng ý")
+    started = await member.say("1979")
     result = await fill_in(member.say, _packs().current("citizen"), started)
     assert "ĐẠT" in result and "chờ cộng tác viên xác nhận" in result
     assert any("Lê Văn Nam" in t for t in place.notices_to("col"))
@@ -261,7 +263,8 @@ async def test_the_collaborator_invites_a_households_adult_and_the_chair_rejects
     assert "Lê Văn Nam" in made and "?start=" in made
     member = Chat(place.service, "member")
     await member.say(_code(made))
-    started = await member.choose("Đồng ý")
+    await member.choose("Đồng ý")
+    started = await member.say("1979")
     assert "Lê Văn Nam" in started  # the person's name, filled in
 
     # A unit the chair does not recognise: its head is told why, in the unit's own words.

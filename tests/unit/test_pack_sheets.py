@@ -357,6 +357,19 @@ def test_a_broken_workbook_names_sheet_row_and_column_of_every_problem() -> None
             'settings!R2 (column "total_min"): 120 is outside 0..17.5 points',
         ),
         (
+            lambda p: p["settings"].update({"title": "citizen", "min_age": "18,5"}),
+            'settings!R2 (column "min_age"): 18.5 is not a whole number',
+        ),
+        (
+            lambda p: p["settings"].update({"title": "citizen", "min_age": 0}),
+            'settings!R2 (column "min_age"): Input should be greater than or equal to 1',
+        ),
+        (
+            lambda p: p["settings"].update({"min_age": 18}),  # a household has no age
+            'settings!R2 (column "min_age"): only a title for one person (citizen) has a '
+            "minimum age",
+        ),
+        (
             lambda p: p["survey"].append({"type": "text", "name": "late", "label::vi": "?"}),
             'survey!R5 (column "criterion"): a question without a criterion',
         ),
@@ -529,3 +542,14 @@ def test_each_grade_problem_names_its_cell(change: Any, expected: str) -> None:
         import_workbook(_graded_workbook(parts), "xa.xlsx")
     problems = [str(p) for p in caught.value.problems]
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_a_citizen_packs_minimum_age_is_a_settings_cell() -> None:
+    """18 in the shipped pack's workbook; a commune that writes 16 gets a pack with 16."""
+    wb = _reopen(pack_to_workbook(load_pack(PACKS / "cdht-2022.yaml")))
+    columns = [c.value for c in wb["settings"][1]]
+    cell = wb["settings"].cell(2, columns.index("min_age") + 1)
+    assert cell.value == 18
+    cell.value = "16"
+    data, pack = import_workbook(_reopen(wb), "kim-lien.xlsx")
+    assert pack.min_age == 16 and parse_pack(data_to_yaml(data, "kim-lien.xlsx")).min_age == 16
