@@ -1,6 +1,7 @@
 """The web page in a real browser (issue 16): Debian's Chromium driven by Playwright, against
 the page served by the bot's own aiohttp server, on a seeded commune (the reports' fixture:
-Kim Liên, 80 households, 5 recognised) with a scored form and its evidence photo.
+Kim Liên, 80 households, 5 recognised) with a scored form and its evidence photo, on SQLite
+and, when TEST_DATABASE_URL is set, on PostgreSQL.
 
 The clock is the tests' FakeClock, so links expire when the test says. Set
 HOCTAP_WEB_SCREENSHOT=path to keep a screenshot of the overview at 360×740 (docs/web-overview.png).
@@ -28,7 +29,7 @@ from bot.bootstrap import App, build_app
 from bot.reports import formatting as fmt
 from bot.settings import Settings
 from conversations.scoring import score
-from tests.conftest import FakeClock, migrated_database
+from tests.conftest import BACKENDS, FakeClock, migrated_database
 from tests.integration.test_reports_fixtures import YEAR, Seeded, add_assessment, seed
 from tests.integration.test_web_access import init_data
 from tests.support.botprocess import free_port
@@ -143,12 +144,12 @@ def _png() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture
+@pytest.fixture(params=BACKENDS)
 async def site(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Site]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     clock = FakeClock()
-    async with migrated_database(request, "sqlite") as url:
+    async with migrated_database(request, request.param) as url:
         settings = Settings(  # type: ignore[call-arg]
             database_url=url,
             telegram_bot_token=TOKEN,
