@@ -7,7 +7,6 @@ name first."""
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ from bot.notices import queue_pushes
 from bot.packs import PackLibrary
 from bot.service import ChatService
 from conversations.pack_files import load_pack
-from tests.unit.test_five_subjects_in_memory import Place
+from tests.unit.test_five_subjects_in_memory import Place, invite_code_in
 from tests.unit.test_flows_in_memory import NOW, ROOT, Chat, _packs, _translator
 
 ASK = "Anh/chị sinh năm nào?"
@@ -51,23 +50,13 @@ async def place() -> Place:
     return await _place()
 
 
-def _code(text: str) -> str:
-    match = re.search(r": ([A-Z2-9]{8})\b", text)
-    assert match, text
-    return match.group(1)
-
-
 async def _member_code(place: Place, name: str = "Lê Văn Nam") -> str:
     """A household registers, and its head invites one of its adults by name."""
-    household = Chat(place.service, "hh")
-    await household.say(place.household_code)
-    await household.choose("Đồng ý")
-    await household.say("Trần Thị Hoa")
-    await household.choose("Đúng")
+    household = await place.registered_household()
     await household.say("lưu")
     await household.say("/start")
     await household.choose("Mời người lớn")
-    return _code(await household.say(name))
+    return invite_code_in(await household.say(name))
 
 
 async def _staff_code(place: Place) -> str:

@@ -67,6 +67,15 @@ class Place:
         self.collaborator = Chat(self.service, "col")
         self.chair = Chat(self.service, "chair")
 
+    async def registered_household(self) -> Chat:
+        """Trần Thị Hoa registers her household from the village's QR code and consents."""
+        household = Chat(self.service, "hh")
+        await household.say(self.household_code)
+        await household.choose("Đồng ý")
+        await household.say("Trần Thị Hoa")
+        await household.choose("Đúng")
+        return household
+
     def notices_to(self, user: str) -> list[str]:
         """The texts queued in the outbox for the person chatting as `user`."""
         data = self.store.data
@@ -81,7 +90,7 @@ async def place() -> Place:
     return made
 
 
-def _code(text: str) -> str:
+def invite_code_in(text: str) -> str:
     match = re.search(r": ([A-Z2-9]{8})\b", text)
     assert match, text
     return match.group(1)
@@ -110,7 +119,7 @@ async def test_a_unit_and_its_staff_from_invites_to_recognised(place: Place) -> 
     made = await chair.choose(UNIT)
     assert "https://t.me/hoctap_bot?start=" in made
     head = Chat(place.service, "head")
-    welcome = await head.say(_code(made))  # typed, as on Zalo
+    welcome = await head.say(invite_code_in(made))  # typed, as on Zalo
     assert "thủ trưởng đơn vị" in welcome and UNIT in welcome
     await head.say("Lê Thị Mai")
     menu = await head.say("bỏ qua")
@@ -132,7 +141,7 @@ async def test_a_unit_and_its_staff_from_invites_to_recognised(place: Place) -> 
 
     # Its staff: one code for all, each gives their name; the head checks them.
     await head.say("/start")
-    staff_code = _code(await head.choose("Mời cán bộ"))
+    staff_code = invite_code_in(await head.choose("Mời cán bộ"))
     teacher = Chat(place.service, "teacher")
     assert "cán bộ, nhân viên" in await teacher.say(staff_code)
     await teacher.choose("Đồng ý")
@@ -175,11 +184,7 @@ async def test_a_unit_and_its_staff_from_invites_to_recognised(place: Place) -> 
 async def test_a_household_member_and_the_village_from_invites_to_recognised(
     place: Place,
 ) -> None:
-    household = Chat(place.service, "hh")
-    await household.say(place.household_code)
-    await household.choose("Đồng ý")
-    await household.say("Trần Thị Hoa")
-    await household.choose("Đúng")
+    household = await place.registered_household()
     for answer in FULL_ANSWERS:
         await household.say(answer)
     await household.say("gui")
@@ -190,7 +195,7 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
     made = await household.say("Lê Văn Nam")
     assert "Lê Văn Nam" in made and "một lần" in made
     member = Chat(place.service, "member")
-    consent = await member.say("/start " + _code(made))
+    consent = await member.say("/start " + invite_code_in(made))
     assert "mời Lê Văn Nam (thôn Hoàng Trù, xã Kim Liên)" in consent
     assert "sinh năm nào" in await member.choose("Đồng ý")
     started = await member.say("1979")
@@ -236,7 +241,7 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
     made = await chair.choose("Thôn Hoàng Trù")
     assert "mã mời trưởng thôn cho thôn Hoàng Trù:" in made
     head = Chat(place.service, "vhead")
-    await head.say(_code(made))
+    await head.say(invite_code_in(made))
     await head.say("Hoàng Văn Đức")
     menu = await head.say("bỏ qua")
     assert "Xem kết quả (Đã xác nhận)" in menu
@@ -249,11 +254,7 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
 async def test_the_collaborator_invites_a_households_adult_and_the_chair_rejects_a_unit(
     place: Place,
 ) -> None:
-    household = Chat(place.service, "hh")
-    await household.say(place.household_code)
-    await household.choose("Đồng ý")
-    await household.say("Trần Thị Hoa")
-    await household.choose("Đúng")
+    household = await place.registered_household()
     await household.say("lưu")
     collaborator = place.collaborator
     await collaborator.say("/start")
@@ -262,7 +263,7 @@ async def test_the_collaborator_invites_a_households_adult_and_the_chair_rejects
     made = await collaborator.say("Lê Văn Nam")
     assert "Lê Văn Nam" in made and "?start=" in made
     member = Chat(place.service, "member")
-    await member.say(_code(made))
+    await member.say(invite_code_in(made))
     await member.choose("Đồng ý")
     started = await member.say("1979")
     assert "Lê Văn Nam" in started  # the person's name, filled in
@@ -272,7 +273,7 @@ async def test_the_collaborator_invites_a_households_adult_and_the_chair_rejects
     await chair.say("/start")
     await chair.choose("Mời thủ trưởng đơn vị")
     head = Chat(place.service, "head")
-    await head.say(_code(await chair.choose(UNIT)))
+    await head.say(invite_code_in(await chair.choose(UNIT)))
     await head.say("Lê Thị Mai")
     form = await head.choose("Tự đánh giá") if "Tự đánh giá" in await head.say("bỏ qua") else ""
     await fill_in(head.say, _packs().current("unit"), form)
