@@ -27,6 +27,7 @@ from storage.attention import live_household as live_household
 from storage.attention import named as named
 from storage.attention import opt_utc as opt_utc
 from storage.sql import Repository, Sql
+from storage.subjects import ADULTS_QUESTION
 
 # domain.md / issue 5: "assessed" = submitted or any later status of the yearly cycle.
 ASSESSED = ("submitted", "verified", "returned", "proposed", "recognised", "rejected")
@@ -222,11 +223,6 @@ def _part_key() -> Any:
     a = t.assessments
     staff = and_(a.c.title == "citizen", a.c.unit_id.is_not(None))
     return case((staff, literal(CITIZEN_STAFF)), else_=a.c.title)
-
-
-# The household form's profile question counting its adults aged 19 to 60 (packs/gdht-448.yaml):
-# the family's working people, the base of Công dân học tập in families.
-ADULTS_QUESTION = "adults"
 
 
 def _adults_columns() -> list[Any]:

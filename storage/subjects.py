@@ -33,8 +33,10 @@ class VillageFacts:
     gdht_households: int
     clans_total: int | None
     dhht_clans: int
-    # Adults registered in the bot as citizens of the village's households.
-    adults_total: int
+    # Working people of the village's registered families as their forms of the year count
+    # them (the digest's base); None until every registered household gave the figure.
+    adults_total: int | None
+    # The village's households' adults holding "Công dân học tập".
     cdht_adults: int
 
 
@@ -44,6 +46,11 @@ def _unit(row: Sequence[Any] | None) -> LearningUnit | None:
 
 def _citizen(row: Sequence[Any]) -> Citizen:
     return Citizen.model_validate(dict(zip(_CITIZEN, row, strict=True)))
+
+
+# The household form's profile question counting its adults aged 19 to 60 (packs/gdht-448.yaml):
+# the family's working people, the base of Công dân học tập in families.
+ADULTS_QUESTION = "adults"
 
 
 def holding(title: str, year: int) -> tuple[ColumnElement[bool], ...]:
@@ -241,13 +248,23 @@ class SubjectRepository(Repository):
                 _a.clan_id.in_(clans_here), *holding("clan", year)
             )
         )
+        registered = await self.sql.scalar(
+            select(func.count()).select_from(t.households).where(*live)
+        )
+        counted = _a.answers[ADULTS_QUESTION].as_integer()
+        adults_row = await self.sql.first(
+            select(func.sum(counted), func.count(counted))
+            .select_from(t.assessments)
+            .join(t.households, h.id == _a.household_id)
+            .where(*live, _a.title == "household", _a.year == year)
+        )
+        adults_total = None
+        if registered and adults_row is not None and adults_row[1] >= registered:
+            adults_total = int(adults_row[0])
         adults = (
             _c.village_id == village_id,
             _c.household_id.is_not(None),
             _c.deleted_at.is_(None),
-        )
-        adults_total = await self.sql.scalar(
-            select(func.count()).select_from(t.citizens).where(*adults)
         )
         cdht = await self.sql.scalar(
             select(func.count(func.distinct(_a.citizen_id)))
@@ -260,7 +277,7 @@ class SubjectRepository(Repository):
             gdht_households=int(gdht or 0),
             clans_total=clans_total,
             dhht_clans=int(dhht or 0),
-            adults_total=int(adults_total or 0),
+            adults_total=adults_total,
             cdht_adults=int(cdht or 0),
         )
 

@@ -20,7 +20,10 @@ async def village_known(uow: ChatUnitOfWork, village: Village, year: int) -> dic
     if facts.clans_total is not None:
         known["village.clans"] = facts.clans_total
         known["village.dhht_clans"] = facts.dhht_clans
-    known["village.adults"] = facts.adults_total
+    # Holders may outnumber the families' count (it counts ages 19 to 60 only): then the
+    # village head gives the number, no smaller than the holders (the pack's constraint).
+    if facts.adults_total is not None and facts.adults_total >= facts.cdht_adults:
+        known["village.adults"] = facts.adults_total
     known["village.cdht_adults"] = facts.cdht_adults
     return known
 

@@ -9,7 +9,7 @@ from conversations.domain import Citizen, LearningUnit, LearningUnitKind
 from conversations.text import clean, fold
 from storage.memory.data import MemoryRepository, Row, insert, model, models
 from storage.memory.privacy import forget_citizen
-from storage.subjects import VillageFacts
+from storage.subjects import ADULTS_QUESTION, VillageFacts
 
 
 class MemorySubjects(MemoryRepository):
@@ -180,6 +180,13 @@ class MemorySubjects(MemoryRepository):
             and c["household_id"] is not None
             and c["deleted_at"] is None
         ]
+        live = {h["id"] for h in households}
+        counted = [
+            a["answers"].get(ADULTS_QUESTION)
+            for a in self.data.assessments.values()
+            if a["title"] == "household" and a["year"] == year and a["household_id"] in live
+        ]
+        known = [n for n in counted if isinstance(n, int)]
         return VillageFacts(
             households_total=village.get("households_total"),
             gdht_households=sum(
@@ -187,7 +194,7 @@ class MemorySubjects(MemoryRepository):
             ),
             clans_total=clans_total,
             dhht_clans=sum(self._holds("clan", year, "clan_id", c) for c in clans),
-            adults_total=len(adults),
+            adults_total=sum(known) if live and len(known) >= len(live) else None,
             cdht_adults=sum(self._holds("citizen", year, "citizen_id", c["id"]) for c in adults),
         )
 

@@ -87,7 +87,9 @@ async def test_units_citizens_holders_and_what_a_village_knows(units: UnitsOfWor
         # holds "Gia đình học tập"; the teacher holds hers.
         await _form(uow, "citizen", nam.id, commune.id, village.id, "recognised", year=2025)
         await _form(uow, "citizen", hoa.id, commune.id, village.id, "verified")
-        await _form(uow, "household", household.id, commune.id, village.id, "recognised")
+        household_form = await _form(
+            uow, "household", household.id, commune.id, village.id, "recognised"
+        )
         await _form(uow, "citizen", teacher.id, commune.id, None, "recognised", unit_id=school.id)
         assert [c.name for c in await uow.subjects.holders(household.id, 2026)] == ["Lê Văn Nam"]
         assert await uow.subjects.unit_staff_holders(school.id, 2026) == 1
@@ -97,9 +99,23 @@ async def test_units_citizens_holders_and_what_a_village_knows(units: UnitsOfWor
         await _form(uow, "clan", clan.id, commune.id, None, "recognised")
         facts = await uow.subjects.village_facts(village.id, 2026)
         # Without imported totals: no households base; the clans the bot knows are the base.
-        assert facts == VillageFacts(None, 1, 1, 1, 2, 1)
+        # The household's form has not counted its adults: the village's adults are unknown,
+        # not the two invited.
+        assert facts == VillageFacts(None, 1, 1, 1, None, 1)
+        await uow.assessments.save_session(
+            household_form,
+            {"answers": {"adults": 3}},
+            changed={"adults": (None, 3)},
+            actor_id=None,
+            channel=None,
+        )
+        assert (await uow.subjects.village_facts(village.id, 2026)).adults_total == 3
+        # A second registered family that has not counted its adults yet: unknown again.
+        await uow.households.add(village.id, "Đỗ Văn Tư")
+        assert (await uow.subjects.village_facts(village.id, 2026)).adults_total is None
+        # A village with no registered family: nothing counted, so nothing known.
         assert await uow.subjects.village_facts(other.id, 2026) == VillageFacts(
-            None, 0, None, 0, 0, 0
+            None, 0, None, 0, None, 0
         )
 
 

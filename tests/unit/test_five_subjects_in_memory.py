@@ -226,7 +226,8 @@ async def test_a_household_member_and_the_village_from_invites_to_recognised(
     [village_form] = [a for a in place.store.data.assessments.values() if a["title"] == "village"]
     answers = village_form["answers"]
     assert answers["village_households"] == 300 and answers["gdht_households"] == 1
-    assert answers["village_adults"] == 1 and answers["cdht_adults"] == 1
+    # Adults: the family's form counted 2 (the digest's base), not the one invited.
+    assert answers["village_adults"] == 2 and answers["cdht_adults"] == 1
     result = await fill_in(collaborator.say, _packs().current("village"), first)
     assert "chờ Hội Khuyến học xã xác nhận" in result
     chair = place.chair

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main as hoctap
+from conversations import engine
 from conversations.answers import Accepted, Rejection, parse_answer
 from conversations.pack_files import load_pack
 
@@ -479,3 +480,24 @@ def test_sources_list_the_grades_with_the_pass_rule(capsys: pytest.CaptureFixtur
         "  grade kha (Khá): from 70 points",
         "  grade dat (Đạt): from 50 points",
     ]
+
+
+def test_the_village_head_gives_the_adults_when_the_families_have_not_all_counted_them() -> None:
+    """The bot knows the holders but not the village's adults: it asks, and a number below the
+    holders is refused with the pack's reason, then the right one is taken."""
+    pack = load_pack(VILLAGE)
+    known = {"village.name": "Thôn Sen 1", "village.households": 100, "village.gdht_households": 60}
+    session, events = engine.start(pack, known={**known, "village.cdht_adults": 3})
+    asked = [e for e in events if isinstance(e, engine.QuestionAsked)]
+    assert [e.question for e in asked] == ["village_clans"]
+    session, _ = engine.resume(pack, session, engine.TextInput("0"))
+    now = engine.current_question(pack, session)
+    assert now is not None and now.question == "village_adults"
+    session, events = engine.resume(pack, session, engine.TextInput("2"))
+    [rejected] = [e for e in events if isinstance(e, engine.AnswerRejected)]
+    assert (rejected.question, rejected.code) == ("village_adults", "constraint")
+    assert pack.question("village_adults").constraint_message is not None
+    assert "village_adults" not in session.answers
+    session, _ = engine.resume(pack, session, engine.TextInput("5"))
+    assert session.answers["village_adults"] == 5 and session.answers["cdht_adults"] == 3
+    assert "village_adults" not in session.prefilled and "cdht_adults" in session.prefilled
