@@ -116,3 +116,10 @@ class Settings(BaseSettings):
     outbox_concurrency: int = 4
     # Channels whose digests carry the chart image (Zalo sends photos only by URL).
     report_chart_channels: list[str] = ["telegram"]
+
+
+def mini_app_url(settings: Settings) -> str | None:
+    """The web page as a Telegram Mini App (issue 16): Telegram opens only https:// Mini Apps,
+    so None without a public https WEB_BASE_URL."""
+    base = (settings.web_base_url or "").rstrip("/")
+    return f"{base}/web/app" if base.startswith("https://") else None

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from bot.flows.context import Turn, WebHook
 from bot.i18n import Translator
 from bot.rendering import Button, Reply
-from bot.settings import Settings
+from bot.settings import Settings, mini_app_url
 from conversations.domain import Person
 from storage.db import Database
 from storage.uow import UnitOfWork
@@ -264,8 +264,8 @@ def make_web_hook(access: WebAccess) -> WebHook:
         minutes = access.settings.web_link_minutes
         text = turn.say("web-link-reply", url=url, minutes=minutes)
         buttons: tuple[tuple[Button, ...], ...] = ()
-        if turn.render.buttons and access.base_url.startswith("https://"):
-            app_url = f"{access.base_url}/web/app"
+        app_url = mini_app_url(access.settings)
+        if turn.render.buttons and app_url is not None:
             buttons = ((Button(turn.say("web-link-button"), "", url=app_url, web_app=True),),)
         return [Reply(text, buttons)]
 

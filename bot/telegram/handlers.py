@@ -69,7 +69,7 @@ class TelegramBridge:
         shown: list[asyncio.Task[None]] = []
         timer = loop.call_later(
             TYPING_AFTER,
-            lambda: shown.append(loop.create_task(typing(self.channel.bot, chat_id, after=0))),
+            lambda: shown.append(loop.create_task(typing(self.channel.bot, chat_id))),
         )
         try:
             return await self.answers.answer(inbound)

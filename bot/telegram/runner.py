@@ -26,7 +26,7 @@ from aiohttp import web
 
 from bot.chats import ChatDirectory
 from bot.i18n import Translator
-from bot.settings import Settings
+from bot.settings import Settings, mini_app_url
 
 from .convert import CHANNEL
 from .handlers import ALLOWED_UPDATES, TelegramBridge, build_router
@@ -125,10 +125,8 @@ class TelegramRunner:
         }
         if report_command:
             self.role_commands["chair"] = (*COMMANDS, REPORT_COMMAND)
-        # The web page as a Mini App from the chat's menu button (issue 16); Telegram opens
-        # only https:// Mini Apps, so none without a public https WEB_BASE_URL.
-        base = (settings.web_base_url or "").rstrip("/")
-        self.web_app_url = f"{base}/web/app" if base.startswith("https://") else None
+        # The web page as a Mini App from the chat's menu button (issue 16), if https.
+        self.web_app_url = mini_app_url(settings)
         # Menus being set in the background (a join, the start-up pass), awaited at the end.
         self._menu_tasks: set[asyncio.Task[None]] = set()
         self.channel = bridge.channel

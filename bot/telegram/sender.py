@@ -47,8 +47,7 @@ from bot.outbox.delivery import (
     RetryLater,
     Sleep,
     Unreachable,
-    retry,
-    retry_outcome,
+    call_within_limits,
 )
 from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text, utf16_len
@@ -477,18 +476,11 @@ class TelegramChannel:
         `repeatable`: doing it twice shows the same as once (an edit). Otherwise (a send) an
         answer that came back unreadable is not retried: Telegram received the call and most
         likely carried it out, so a retry would show the message twice."""
-        await self.limits.acquire(turn.chat_id, push=turn.push)
-        try:
-            return await operation()
-        except Exception as error:
-            judge = partial(_judge, turn.chat_id, quiet_bad_request, repeatable)
-            failed = retry_outcome(error, judge)
-        return await retry(
+        return await call_within_limits(
             self.limits,
             turn.chat_id,
             operation,
-            judge,
-            failed,
+            partial(_judge, turn.chat_id, quiet_bad_request, repeatable),
             push=turn.push,
             attempts=self.attempts,
             backoff=self.backoff,
@@ -522,11 +514,10 @@ def _message_id(send: Callable[[], Awaitable[Message]]) -> Callable[[], Awaitabl
     return call
 
 
-async def typing(bot: Bot, chat_id: int, *, after: float = 0.8, every: float = 4.5) -> None:
-    """Show "typing…" while a slow answer is being prepared (run as a task, cancel when done).
-
-    Nothing is sent for quick answers; errors are ignored: it is only a courtesy."""
-    await asyncio.sleep(after)
+async def typing(bot: Bot, chat_id: int, *, every: float = 4.5) -> None:
+    """Show "typing…" at once and every `every` seconds while a slow answer is being prepared
+    (run as a task once the answer is slow, cancel when done). Errors are ignored: it is only
+    a courtesy."""
     while True:
         try:
             await bot.send_chat_action(chat_id, "typing")

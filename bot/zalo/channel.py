@@ -30,8 +30,7 @@ from bot.outbox.delivery import (
     RetryLater,
     Sleep,
     Unreachable,
-    retry,
-    retry_outcome,
+    call_within_limits,
 )
 from bot.rendering import AlbumPhoto, Reply
 from bot.textsplit import split_text
@@ -229,18 +228,11 @@ class ZaloChannel:
     async def _call(self, chat_id: str, push: bool, operation: Callable[[], Awaitable[T]]) -> T:
         """One Bot API call that shows something in the chat: its turn within the limits, the
         call, and the retry machinery only if it failed."""
-        await self.limits.acquire(chat_id, push=push)
-        try:
-            return await operation()
-        except Exception as error:
-            judge = partial(_judge, chat_id)
-            failed = retry_outcome(error, judge)
-        return await retry(
+        return await call_within_limits(
             self.limits,
             chat_id,
             operation,
-            judge,
-            failed,
+            partial(_judge, chat_id),
             push=push,
             attempts=self.attempts,
             backoff=self.backoff,
