@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from bot.flows.common import scope_in
 from bot.i18n import Translator
 from bot.packs import PackLibrary
 from bot.rendering import Renderer
@@ -34,7 +35,6 @@ from storage.uow import UnitOfWork
 from storage.web import SORT_KEYS, FormFilter, FormRow, SortKey
 
 STATUSES = ("draft", "submitted", "returned", "verified", "proposed", "recognised", "rejected")
-DEFAULT_TITLES = ("household", "clan", "village")
 PER_PAGE = 50
 
 
@@ -164,11 +164,6 @@ class ProvinceView:
     year: int
 
 
-def titles_of(progress: CommuneProgress) -> tuple[str, ...]:
-    """The titles in report order (`progress.titles` once every title is counted)."""
-    return tuple(getattr(progress, "titles", DEFAULT_TITLES))
-
-
 def actor_of(viewer: Viewer) -> Actor:
     p = viewer.person
     return Actor(p.id, p.role, p.commune_id, viewer.village_id, None, p.disabled)
@@ -194,9 +189,6 @@ class WebView:
         """The commune's files (they name households): what `/baocao`'s buttons give its
         chair. An administrator has the province roll-up, which names nobody."""
         return viewer.role == "chair" and may_see(viewer.person, commune_id)
-
-    def home_commune(self, viewer: Viewer) -> int | None:
-        return viewer.commune_id
 
     # --- the overview ---------------------------------------------------------------------
 
@@ -272,7 +264,7 @@ class WebView:
                 for c in progress.collaborators
             )
         titles = (
-            tuple(self._title_figure(progress, title, lang) for title in titles_of(progress))
+            tuple(self._title_figure(progress, title, lang) for title in progress.titles)
             if village is None
             else ()
         )
@@ -345,30 +337,11 @@ class WebView:
 
     # --- one form -------------------------------------------------------------------------
 
-    async def _scope(self, uow: UnitOfWork, assessment: Assessment) -> Scope:
-        """What the form is of and where it lives: as bot/flows/common.py's `scope_of`."""
-        household_id = assessment.household_id
-        if assessment.clan_id is not None:
-            villages = await uow.households.clan_village_ids(assessment.clan_id)
-        else:
-            villages = frozenset({assessment.village_id} if assessment.village_id else set())
-        if assessment.citizen_id is not None:
-            citizen = await uow.subjects.citizen(assessment.citizen_id)
-            household_id = citizen.household_id if citizen else None
-        return Scope(
-            commune_id=assessment.commune_id,
-            village_ids=frozenset(villages),
-            household_id=household_id,
-            subject=assessment.subject_kind,
-            unit_id=assessment.unit_id,
-            citizen_id=assessment.citizen_id,
-        )
-
     async def _readable(self, uow: UnitOfWork, viewer: Viewer, assessment_id: int) -> Assessment:
         assessment = await uow.assessments.get(assessment_id)
         if assessment is None:
             raise NotFound
-        scope = await self._scope(uow, assessment)
+        scope = await scope_in(uow, assessment)
         if not allowed(actor_of(viewer), "view", scope):
             raise Forbidden
         return assessment
@@ -534,7 +507,7 @@ class WebView:
                 commune_id,
                 year,
                 title,
-                today=reports.now().astimezone(reports.tz).date(),
+                today=reports.today(),
                 packs=pack_lookup(self.packs),
                 photos=reports.db.photos,
                 lang=viewer.lang,
@@ -550,24 +523,32 @@ class WebView:
 
     # --- the province ---------------------------------------------------------------------
 
-    async def province(self, viewer: Viewer, province_id: int | None) -> ProvinceView:
+    async def _chosen_province(
+        self, uow: UnitOfWork, viewer: Viewer, province_id: int | None
+    ) -> tuple[int, list[tuple[int, str]]]:
+        """The province an administrator asked for (or their own, or the first), and the
+        provinces they may see."""
         if viewer.role != "admin":
             raise Forbidden
+        provinces = await uow.web.provinces()
+        if viewer.province_id is not None:
+            provinces = [p for p in provinces if p[0] == viewer.province_id]
+        chosen = province_id if province_id is not None else viewer.province_id
+        if chosen is None and provinces:
+            chosen = provinces[0][0]
+        if chosen is None or chosen not in {p[0] for p in provinces}:
+            raise Forbidden if chosen is not None else NotFound
+        return chosen, provinces
+
+    async def province(self, viewer: Viewer, province_id: int | None) -> ProvinceView:
         async with self.reports.db.unit_of_work(self.reports.now()) as uow:
-            provinces = await uow.web.provinces()
-            if viewer.province_id is not None:
-                provinces = [p for p in provinces if p[0] == viewer.province_id]
-            chosen = province_id if province_id is not None else viewer.province_id
-            if chosen is None and provinces:
-                chosen = provinces[0][0]
-            if chosen is None or chosen not in {p[0] for p in provinces}:
-                raise Forbidden if chosen is not None else NotFound
+            chosen, provinces = await self._chosen_province(uow, viewer, province_id)
             communes = await uow.web.communes_of(chosen)
         rows = []
         for commune_id, name in communes:
             progress = await self.progress(commune_id)
             figures = tuple(
-                self._title_figure(progress, title, viewer.lang) for title in titles_of(progress)
+                self._title_figure(progress, title, viewer.lang) for title in progress.titles
             )
             rows.append((commune_id, name, figures))
         return ProvinceView(
@@ -580,8 +561,9 @@ class WebView:
 
     async def province_xlsx(self, viewer: Viewer, province_id: int, year: int) -> ReportFile:
         """The province roll-up (one row per commune against its targets; no names)."""
-        view = await self.province(viewer, province_id)
-        return await self.reports.province_xlsx(view.province_id, year, viewer.lang)
+        async with self.reports.db.unit_of_work(self.reports.now()) as uow:
+            chosen, _ = await self._chosen_province(uow, viewer, province_id)
+        return await self.reports.province_xlsx(chosen, year, viewer.lang)
 
 
 def _result(assessment: Assessment) -> ScoreResult | None:

@@ -6,6 +6,7 @@ from bot.flows.context import Service, Turn
 from conversations.domain import Assessment, Citizen
 from conversations.packs import TitleKind
 from conversations.permissions import Scope
+from storage.ports import ChatUnitOfWork
 
 
 def offered(service: Service, title: TitleKind) -> bool:
@@ -20,14 +21,19 @@ def offered(service: Service, title: TitleKind) -> bool:
 
 async def scope_of(turn: Turn, assessment: Assessment) -> Scope:
     """What an assessment is of and where it lives, for permission checks."""
+    return await scope_in(turn.uow, assessment)
+
+
+async def scope_in(uow: ChatUnitOfWork, assessment: Assessment) -> Scope:
+    """`scope_of` in a unit of work of one's own (the web page's)."""
     household_id = assessment.household_id
     if assessment.clan_id is not None:
-        villages = await turn.uow.households.clan_village_ids(assessment.clan_id)
+        villages = await uow.households.clan_village_ids(assessment.clan_id)
     else:
         villages = frozenset({assessment.village_id} if assessment.village_id else set())
     if assessment.citizen_id is not None:
         # A household's adult member belongs to the household (it sees their result).
-        citizen = await turn.uow.subjects.citizen(assessment.citizen_id)
+        citizen = await uow.subjects.citizen(assessment.citizen_id)
         household_id = citizen.household_id if citizen else None
     return Scope(
         commune_id=assessment.commune_id,
