@@ -30,6 +30,7 @@ from conversations.packs import CriteriaPack
 from conversations.permissions import Action, Actor, Scope, allowed
 from conversations.scoring import ScoreResult
 from conversations.text import fold
+from storage.progress import TITLES as TITLES
 from storage.progress import CommuneProgress
 from storage.uow import UnitOfWork
 from storage.web import SORT_KEYS, FormFilter, FormRow, SortKey
@@ -490,7 +491,7 @@ class WebView:
     async def dossier_titles(self, commune_id: int, year: int) -> list[str]:
         """The titles with forms proposed or recognised in `year`: those with a dossier."""
         async with self.reports.db.unit_of_work(self.reports.now()) as uow:
-            return await uow.web.titles_with(commune_id, year, ("proposed", "recognised"))
+            return sorted(await uow.papers.dossier_counts(commune_id, year))
 
     async def dossier(self, viewer: Viewer, commune_id: int, year: int, title: str) -> ReportFile:
         """The recognition dossier (bot/papers/dossier.py) of one title, its papers as Word

@@ -120,9 +120,13 @@ class HouseholdRepository(Repository):
             .values(household_id=keep_id)
         )
 
-    async def find(self, commune_id: int, text: str, limit: int = 8) -> list[tuple[Household, str]]:
+    async def find(
+        self, commune_id: int, text: str, limit: int = 8, *, village_id: int | None = None
+    ) -> list[tuple[Household, str]]:
         """Households whose head's name contains `text`, ignoring diacritics and case, with
-        their village's name."""
+        their village's name; only one village's when `village_id` is given (a collaborator's:
+        filtered here, so the limit does not fill up with other villages' "Nguyễn")."""
+        in_village = () if village_id is None else (_h.village_id == village_id,)
         rows = await self.sql.all(
             select(*(_h[name] for name in _HOUSEHOLD), t.villages.c.name)
             .join(t.villages, t.villages.c.id == _h.village_id)
@@ -131,6 +135,7 @@ class HouseholdRepository(Repository):
                 _h.head_name_key.contains(fold(text), autoescape=True),
                 _h.deleted_at.is_(None),
                 _h.merged_into.is_(None),
+                *in_village,
             )
             .order_by(_h.head_name_key)
             .limit(limit)

@@ -243,15 +243,6 @@ class WebRepository(Repository):
             for r in rows
         ], int(total or 0)
 
-    async def titles_with(self, commune_id: int, year: int, statuses: Sequence[str]) -> list[str]:
-        """The titles having forms at one of these statuses in the year."""
-        found = await self.sql.scalars(
-            select(_a.title)
-            .where(_a.commune_id == commune_id, _a.year == year, _a.status.in_(statuses))
-            .distinct()
-        )
-        return sorted(str(title) for title in found)
-
     async def subject(self, assessment_id: int) -> tuple[str, str | None] | None:
         """(name of the household or clan, village) of a form; None when it does not exist."""
         row = await self.sql.first(

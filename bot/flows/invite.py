@@ -102,9 +102,7 @@ async def on_household(service: Service, turn: Turn, screen: InviteHouseholdScre
     if len(text) < 2:
         turn.reply("invite-ask-household")
         return None
-    found = await turn.uow.households.find(person.commune_id, text)
-    if person.village_id is not None:
-        found = [(h, v) for h, v in found if h.village_id == person.village_id]
+    found = await turn.uow.households.find(person.commune_id, text, village_id=person.village_id)
     if not found:
         turn.reply("clan-member-not-found", name=text)
         return None

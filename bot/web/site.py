@@ -20,7 +20,7 @@ from aiohttp import web
 from bot.i18n import Translator
 from bot.reports import formatting as fmt
 from bot.webaccess import COOKIE, HOME, Viewer, WebAccess
-from bot.webview import STATUSES, Forbidden, NotFound, WebView
+from bot.webview import STATUSES, TITLES, Forbidden, NotFound, WebView
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +295,7 @@ class WebSite:
             commune_id=commune_id,
             filters=filters,
             statuses=STATUSES,
-            titles=sorted({r.title for r in listing.rows} | {"household", "clan"}),
+            titles=TITLES,
         )
 
     async def form(self, request: web.Request, viewer: Viewer) -> web.StreamResponse:

@@ -94,13 +94,17 @@ class MemoryHouseholds(MemoryRepository):
                 links.discard((clan_id, household_id))
                 links.add((clan_id, keep_id))
 
-    async def find(self, commune_id: int, text: str, limit: int = 8) -> list[tuple[Household, str]]:
+    async def find(
+        self, commune_id: int, text: str, limit: int = 8, *, village_id: int | None = None
+    ) -> list[tuple[Household, str]]:
         villages = self.data.villages
         key = fold(text)
         rows = [
             h
             for h in self._live()
-            if villages[h["village_id"]]["commune_id"] == commune_id and key in h["head_name_key"]
+            if villages[h["village_id"]]["commune_id"] == commune_id
+            and key in h["head_name_key"]
+            and village_id in (None, h["village_id"])
         ]
         rows.sort(key=lambda h: str(h["head_name_key"]))
         return [

@@ -250,6 +250,10 @@ async def test_lists_search_without_diacritics_and_open_a_form_with_its_photo(
     names = await page.locator("ul.formlist .name").all_inner_texts()
     assert names and all(n.startswith("Nguyễn Văn") for n in names), names
     assert "Nguyễn Văn Mười Ba" in names
+    # Every title can be chosen, whatever forms this page happens to show.
+    options = page.locator('select[name="title"] option')
+    titles = [await options.nth(i).get_attribute("value") for i in range(await options.count())]
+    assert titles == ["", "household", "clan", "village", "citizen", "unit"]
 
     # Sorted by points, highest first, and paged by 50: 14 forms fit one page.
     await page.goto(f"{site.base}/web/c/{site.seeded.commune_id}/forms?sort=total&desc=1")

@@ -190,6 +190,11 @@ async def test_households_are_renamed_found_and_counted_in_their_clan(units: Uni
         assert [h.head_name for h, _ in found] == ["Phạm Thị Hoà", "Phạm Văn Hòa"]
         assert len(await uow.households.find(commune_id, "pham", limit=1)) == 1
         assert await uow.households.find(commune_id, "50%") == []
+        # A collaborator's search: their village only, filtered before the limit.
+        await uow.households.add(sen_2.id, "Phạm Văn An")
+        assert len(await uow.households.find(commune_id, "pham", limit=1)) == 1
+        in_sen_2 = await uow.households.find(commune_id, "pham", limit=1, village_id=sen_2.id)
+        assert [(h.head_name, v) for h, v in in_sen_2] == [("Phạm Văn An", "Thôn Sen 2")]
         assert await uow.households.duplicate_groups(commune_id, sen_2.id) == []
 
         clan = await uow.households.add_clan(

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.webaccess import HOME, token_hash
 from storage import tables as t
 from tests.conftest import FakeClock
-from tests.integration.test_reports_fixtures import Seeded, seed
+from tests.integration.test_reports_fixtures import YEAR, Seeded, seed
 
 TOKEN = "123456:WEB-TEST"
 BASE = "https://hoctap.example.vn"
@@ -240,3 +240,15 @@ async def test_the_page_speaks_the_language_the_person_chose_in_the_chat(web_app
             await uow.chats.set_locale(identity.id, "en")
         page = await (await http.get("/web/", cookies=cookie)).text()
         assert "Forms" in page and 'lang="en"' in page and "5/80" in page
+
+
+async def test_the_downloads_offer_a_dossier_only_for_titles_with_live_forms(web_app: App) -> None:
+    """A dossier of households deleted with /xoa (or merged away) would be empty: the
+    downloads page does not offer it (the dossier's own count decides)."""
+    seeded = await seed(web_app.db)
+    view = web_app.view
+    assert await view.dossier_titles(seeded.commune_id, YEAR) == ["clan", "household"]
+    async with web_app.db.session() as session:
+        await session.execute(t.households.update().values(deleted_at=web_app.reports.now()))
+        await session.commit()
+    assert await view.dossier_titles(seeded.commune_id, YEAR) == ["clan"]
