@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 
 from storage import tables as t
 from storage.assessments import EvidencePhoto
+from storage.attention import live_subject, with_subjects
 from storage.exports import grade_names
-from storage.progress import live_household, opt_utc
+from storage.progress import opt_utc
 from storage.sql import Repository
 
 # The settings columns of `communes`, by the name PaperSettings gives them.
@@ -167,8 +168,7 @@ class PaperRepository(Repository):
                 a.year == year,
                 a.title == title,
                 a.status.in_(list(statuses)),
-                or_(a.household_id.is_(None), live_household()),
-                or_(a.citizen_id.is_(None), ci.deleted_at.is_(None)),
+                live_subject(),
             )
             .order_by(a.id)
         )
@@ -216,15 +216,12 @@ class PaperRepository(Repository):
         a = t.assessments.c
         rows = await self.sql.all(
             select(a.title, func.count())
-            .select_from(t.assessments)
-            .outerjoin(t.households, t.households.c.id == a.household_id)
-            .outerjoin(t.citizens, t.citizens.c.id == a.citizen_id)
+            .select_from(with_subjects(t.assessments))
             .where(
                 a.commune_id == commune_id,
                 a.year == year,
                 a.status.in_(list(statuses)),
-                or_(a.household_id.is_(None), live_household()),
-                or_(a.citizen_id.is_(None), t.citizens.c.deleted_at.is_(None)),
+                live_subject(),
             )
             .group_by(a.title)
         )

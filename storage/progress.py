@@ -172,14 +172,6 @@ class CommuneProgress:
         Công dân học tập in families is not known until it is 0)."""
         return sum(v.adults_missing for v in self.villages)
 
-    @property
-    def clans(self) -> Counts:
-        return self.counts("clan")
-
-    @property
-    def village_title(self) -> Counts:
-        return self.counts("village")
-
     def counts(self, title: str) -> Counts:
         if title == "household":
             return self.households

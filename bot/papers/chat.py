@@ -73,7 +73,7 @@ async def dossier_reply(
             commune_id,
             year,
             title,
-            today=reports.now().astimezone(reports.tz).date(),
+            today=reports.today(),
             packs=pack_lookup(reports.packs),
             photos=reports.db.photos,
         )

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from bot.packs import PackLibrary
 from bot.papers.dossier import dossier_files, pack_lookup
@@ -63,8 +62,7 @@ def _titles(app: App) -> list[str]:
 async def dossier(app: App, args: argparse.Namespace) -> int:
     if args.title not in _titles(app):
         return _error(f"--title: one of {', '.join(_titles(app))}")
-    tz = ZoneInfo(app.settings.timezone)
-    today = args.date or app.reports.now().astimezone(tz).date()
+    today = args.date or app.reports.today()
     started = time.perf_counter()
     async with app.db.unit_of_work(app.reports.now()) as uow:
         try:
@@ -116,7 +114,7 @@ async def units_papers(app: App, args: argparse.Namespace) -> int:
         villages = await uow.places.villages(commune.id)
     # Where villages issue decisions, the first village's heading shows what each one prints.
     example = villages[0].name if villages and papers.decision_by == "village" else None
-    today = app.reports.now().astimezone(ZoneInfo(app.settings.timezone)).date()
+    today = app.reports.today()
     print(f"Papers of {commune.name} ({province}){' (changed)' if values else ''}:")
     for kind in ("report", "decision"):
         head = letterhead(papers, today, kind, village=example if kind == "decision" else None)

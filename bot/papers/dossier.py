@@ -390,10 +390,6 @@ def decision_paper(data: DossierData) -> d.Document:
     return d.Document(about, sections, say("paper-recipients-label"))
 
 
-def _local_day(value: datetime | None) -> str:
-    return "" if value is None else fmt.day(value, TIMEZONE)
-
-
 def _form_blocks(data: DossierData, form: DossierForm) -> list[d.Block]:
     from bot.papers.forms import form_blocks
 

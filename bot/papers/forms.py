@@ -135,10 +135,9 @@ class FormWriter:
 
     def provisional_mark(self) -> str:
         """ " (tạm tính)" after a total scored with provisional parts of the pack."""
-        score = self.form.score or {}
-        if score.get("provisional") or score.get("provisional_rule"):
-            return " " + self.say("paper-form-provisional")
-        return ""
+        from bot.papers.dossier import _provisional
+
+        return " " + self.say("paper-form-provisional") if _provisional(self.form) else ""
 
     def table(self) -> d.Table:
         first = d.text_width(False) - ANSWER_WIDTH - MAX_WIDTH - POINTS_WIDTH
@@ -228,7 +227,7 @@ class FormWriter:
         return blocks + missing
 
     def blocks(self) -> list[d.Block]:
-        from bot.papers.dossier import form_letterhead
+        from bot.papers.dossier import _result, form_letterhead
 
         data, form = self.data, self.form
         say = self.say
@@ -241,11 +240,6 @@ class FormWriter:
             info.append(say("paper-form-head", name=form.head_name))
         pack_name = self.pack.name.get(self.lang) if self.pack else form.pack_id
         info.append(say("paper-form-pack", pack=pack_name, version=form.pack_version))
-        result = data.say("paper-result-unknown")
-        if form.passed is not None:
-            result = form.result_name(self.lang) or say(
-                "paper-result-passed" if form.passed else "paper-result-failed"
-            )
         max_total = self.pack.max_total if self.pack else None
         blocks: list[d.Block] = [
             d.Heading(head),
@@ -258,7 +252,7 @@ class FormWriter:
             d.Para(
                 say(
                     "paper-form-result",
-                    result=result,
+                    result=_result(data, form),
                     total=self.points(form.total) or "…",
                     max=self.points(max_total) or "…",
                     mark=self.provisional_mark(),

@@ -167,11 +167,6 @@ def _width(texts: Iterable[str], low: float = 8, high: float = 40) -> float:
     return float(min(max(longest + 2, low), high))
 
 
-def titles_of(progress: CommuneProgress) -> tuple[str, ...]:
-    """The titles in report order (storage/progress.py names them; never a fixed pair)."""
-    return tuple(progress.titles)
-
-
 def title_words(ctx: ExportContext, title: str) -> str:
     """ "Gia đình học tập": the title itself, not the kind of subject."""
     return ctx.say("printing-title", title=title)

@@ -30,7 +30,6 @@ from bot.reports.exports import (
     place_line,
     provisional_note,
     title_words,
-    titles_of,
     vietnamese_name_key,
 )
 from bot.reports.printing import PrintColumn, PrintedSheet
@@ -292,7 +291,7 @@ def assessments_workbook(
     """For each title assessed (households always): the list to print; then the list
     proposed for recognition, the summary per village, and each title's points."""
     place = place_line(ctx, progress)
-    titles = titles_of(progress)
+    titles = progress.titles
     extra = [t for t in dict.fromkeys(r.title for r in rows) if t not in titles]
     present = [t for t in (*titles, *extra) if t == "household" or any(r.title == t for r in rows)]
     wb = Workbook()

@@ -20,9 +20,9 @@ from bot.reports.exports import (
     _fraction,
     _save,
     _width,
-    titles_of,
 )
 from bot.reports.printing import PrintColumn, PrintedSheet
+from bot.reports.summary import every_part
 from conversations.places import split_prefix
 from conversations.text import fold
 from storage.progress import CommuneProgress, Counts, Part
@@ -54,10 +54,6 @@ def province_letterhead(ctx: ExportContext, province: str, today: date) -> Lette
     )
 
 
-def _parts(progress: CommuneProgress) -> list[Part]:
-    return [part for title in titles_of(progress) for part in progress.parts(title)]
-
-
 def _sum_total(totals: Sequence[int | None]) -> int | None:
     """The province's base: known only when every commune's is."""
     if not totals or any(t is None for t in totals):
@@ -79,7 +75,7 @@ def rollup_workbook(
     for progress in communes:
         merged.update(progress.targets)
     years = shares.column_years(merged, year)
-    keys = [p.key for p in _parts(communes[0])] if communes else ["household"]
+    keys = [p.key for p in every_part(communes[0])] if communes else ["household"]
     names = [c.commune for c in communes]
     total_label = ctx.say("printing-total-province")
     for key in keys:
@@ -105,7 +101,7 @@ def rollup_workbook(
         )
         found: list[Part] = []
         for number, progress in enumerate(communes, 1):
-            part = next((p for p in _parts(progress) if p.key == key), Part(key))
+            part = next((p for p in every_part(progress) if p.key == key), Part(key))
             found.append(part)
             values = _counts_values(ctx, progress, key, part.counts, part.total, years)
             sheet.add([number, progress.commune, *values])

@@ -25,7 +25,6 @@ from bot.reports.exports import (
     _save,
     _width,
     place_line,
-    titles_of,
 )
 from bot.reports.printing import PrintColumn, PrintedSheet
 from storage.progress import CommuneProgress, Part
@@ -45,9 +44,9 @@ def due_line(ctx: ExportContext, due: date) -> str:
     return ctx.say("printing-summary-due", due=fmt.day(due))
 
 
-def _parts(progress: CommuneProgress) -> Iterator[Part]:
+def every_part(progress: CommuneProgress) -> Iterator[Part]:
     """Every share the commune reports, title by title in report order."""
-    for title in titles_of(progress):
+    for title in progress.titles:
         yield from progress.parts(title)
 
 
@@ -64,7 +63,7 @@ def summary_workbook(
     ws = _first_sheet(wb)
     ws.title = ctx.say("summary-sheet")
     counts_columns = _counts_columns(ctx, progress)
-    labels = [ctx.say("printing-summary-part", key=p.key) for p in _parts(progress)]
+    labels = [ctx.say("printing-summary-part", key=p.key) for p in every_part(progress)]
     villages = [v.name for v in progress.villages]
     total_label = ctx.say("export-total-row")
     first = [
@@ -91,7 +90,7 @@ def summary_workbook(
         notes=notes,
         caption=ctx.say("summary-section-titles"),
     )
-    for number, (label, part) in enumerate(zip(labels, _parts(progress), strict=True), 1):
+    for number, (label, part) in enumerate(zip(labels, every_part(progress), strict=True), 1):
         sheet.add([number, label, *_part_values(ctx, progress, part)])
 
     sheet.row += 2
@@ -139,7 +138,7 @@ def write_summary_csv(progress: CommuneProgress, out: TextIO, ctx: ExportContext
     commune = ctx.say("summary-csv-commune")
     rows: list[tuple[str, str, list[Any]]] = [
         (ctx.say("printing-summary-part", key=p.key), commune, _part_values(ctx, progress, p))
-        for p in _parts(progress)
+        for p in every_part(progress)
     ]
     household = ctx.say("printing-summary-part", key="household")
     rows += [
