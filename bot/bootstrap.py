@@ -30,7 +30,9 @@ from bot.service import ChatService
 from bot.settings import Settings
 from bot.webaccess import WebAccess, make_document_link, make_web_hook
 from bot.webview import WebView
-from bot.zalo import ZaloBridge, ZaloRunner, make_channel, make_client, make_media
+from bot.zalo import ZaloBridge, ZaloChannel, ZaloRunner, make_channel, make_client, make_media
+from bot.zalo.client import ZaloBotClient
+from bot.zalo.media import MediaStore
 from storage.db import Database
 from storage.ports import UnitsOfWork
 
@@ -146,10 +148,7 @@ class App:
             if self.settings.zalo_bot_token:
                 client = make_client(self.settings)
                 closers.append(client.close)
-                zalo = make_channel(client, self.settings, self.translator, self.chats)
-                zalo.load = self.load_photo
-                zalo.document_link = make_document_link(self.web, self.translator)
-                senders["zalo"] = zalo
+                senders["zalo"] = zalo_channel(self, client)
             yield senders
         finally:
             for close in closers:
@@ -221,12 +220,18 @@ def telegram_runner(app: App) -> TelegramRunner:
     return runner
 
 
+def zalo_channel(app: App, client: ZaloBotClient, media: MediaStore | None = None) -> ZaloChannel:
+    """Zalo's sending side, with the picture store and the download links of files."""
+    channel = make_channel(client, app.settings, app.translator, app.chats, media)
+    channel.load = app.load_photo
+    channel.document_link = make_document_link(app.web, app.translator)
+    return channel
+
+
 def zalo_runner(app: App) -> ZaloRunner:
     """The Zalo channel: client, sender (with the picture store), bridge, runner."""
     settings = app.settings
     client = make_client(settings)
-    channel = make_channel(client, settings, app.translator, app.chats, make_media(settings))
-    channel.load = app.load_photo
-    channel.document_link = make_document_link(app.web, app.translator)
+    channel = zalo_channel(app, client, make_media(settings))
     answers = Answering(app.service, channel.chats, apology="zalo-error")
     return ZaloRunner(settings, ZaloBridge(answers, channel))
